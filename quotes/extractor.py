@@ -1,0 +1,175 @@
+"""The orchestration: text → quote spans → frames parsed → attribution → resolution → records.
+
+    from quotes import Extractor
+    ex = Extractor()                      # loads the shipped models once, lazily per language
+    records = ex.extract(text, lang="fr", doc_id="a1")
+    for result in ex.extract_many(documents):   # batches the parser across documents
+        ...
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from . import attribution, frames, language, records, resolution, spans
+from .lexicon import SUPPORTED_LANGUAGES, UnsupportedLanguage, get_lexicon
+from .records import ErrorRecord, QuoteRecord
+
+
+@dataclass
+class Document:
+    """One input document. ``source`` says where it came from (path, path:line, <stdin>)."""
+
+    id: str
+    text: str
+    source: str = "<string>"
+    lang: str | None = None  # None or "auto": detected
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    """What one document gave: its quote records, or exactly one error record."""
+
+    document: Document
+    records: list[QuoteRecord] = field(default_factory=list)
+    error: ErrorRecord | None = None
+    language: str | None = None
+
+
+class ExtractionError(ValueError):
+    """A document cannot be processed; ``kind`` is the error record's error kind."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass
+class _Prepared:
+    doc: Document
+    lang: str
+    lex: object
+    quotes: list
+    masked: object = None
+    sentences: list = field(default_factory=list)
+    to_parse: list = field(default_factory=list)
+    parsed: dict = field(default_factory=dict)
+
+
+class Extractor:
+    """Finds every direct quote of a document with its speaker, role and cue.
+
+    lang: "fr", "en" or "auto" (detected per document, offline).
+    models: "shipped" (default, inside the package) or "official" (stanza's, downloaded by
+    ``quotes models download``). whole_document: parse every sentence instead of only the
+    frames around quotes (slower; same records). jobs: processes for ``extract_many``.
+    """
+
+    def __init__(self, lang: str = "auto", *, models: str = "shipped", whole_document: bool = False,
+                 jobs: int = 1, batch_size: int = 64, threads: int | None = None):
+        if lang not in (*SUPPORTED_LANGUAGES, "auto"):
+            raise UnsupportedLanguage(lang)
+        self.lang = lang
+        self.models = models
+        self.whole_document = whole_document
+        self.jobs = max(1, jobs)
+        self.batch_size = batch_size
+        self.threads = threads
+        self._parsers: dict = {}
+
+    # ------------------------------------------------------------------ public API
+    def extract(self, text: str, lang: str | None = None, doc_id: str = "doc") -> list[QuoteRecord]:
+        """Quote records of one text; raises ExtractionError for text that cannot be read."""
+        result = next(iter(self._run([Document(doc_id, text, lang=lang)])))
+        if result.error:
+            raise ExtractionError(result.error.error, result.error.message)
+        return result.records
+
+    def extract_many(self, documents: Iterable[Document]) -> Iterator[Result]:
+        """Results in input order, one per document; bad documents give an error record."""
+        if self.jobs > 1:
+            from .parallel import run_parallel
+
+            yield from run_parallel(self, documents)
+            return
+        batch: list[Document] = []
+        for doc in documents:
+            batch.append(doc)
+            if len(batch) >= self.batch_size:
+                yield from self._run(batch)
+                batch = []
+        if batch:
+            yield from self._run(batch)
+
+    # ------------------------------------------------------------------ pipeline
+    def parser(self, lang: str):
+        if lang not in self._parsers:
+            from .parsing import Parser
+
+            self._parsers[lang] = Parser(lang, models=self.models, threads=self.threads)
+        return self._parsers[lang]
+
+    def _run(self, docs: Sequence[Document]) -> list[Result]:
+        results: list[Result] = [Result(d) for d in docs]
+        prepared: list[tuple[int, _Prepared]] = []
+        for i, doc in enumerate(docs):
+            try:
+                prepared.append((i, self._prepare(doc)))
+            except ExtractionError as exc:
+                results[i].error = ErrorRecord(doc_id=doc.id, source=doc.source, error=exc.kind, message=str(exc))
+        # parse the frames of all documents of a language in one batch
+        for lang in sorted({p.lang for _, p in prepared}):
+            group = [p for _, p in prepared if p.lang == lang and p.to_parse]
+            if not group:
+                continue
+            batch = [(p.masked, p.sentences[k]) for p in group for k in p.to_parse]
+            parsed = iter(self.parser(lang).parse(batch))
+            for p in group:
+                p.parsed = {k: next(parsed) for k in p.to_parse}
+        for i, p in prepared:
+            results[i].language = p.lang
+            try:
+                results[i].records = self._attribute(p)
+            except Exception as exc:  # a bug must cost one document, never the run
+                results[i].error = ErrorRecord(doc_id=p.doc.id, source=p.doc.source, error="internal_error",
+                                               message=f"{type(exc).__name__}: {exc}")
+        return results
+
+    def _prepare(self, doc: Document) -> _Prepared:
+        text = doc.text
+        if not isinstance(text, str):
+            raise ExtractionError("invalid_text", f"text must be a string, not {type(text).__name__}")
+        if not text.strip():
+            raise ExtractionError("empty_text", "the document has no text")
+        if "\x00" in text:
+            raise ExtractionError("binary_content", "the document contains NUL bytes: binary, not text")
+        lang = doc.lang if doc.lang not in (None, "auto") else self.lang
+        if lang == "auto":
+            lang = language.detect(text)
+        lex = get_lexicon(lang)  # raises UnsupportedLanguage for an unknown code
+        quotes = spans.find_quotes(text)
+        p = _Prepared(doc, lang, lex, quotes)
+        if quotes:  # no quote mark, no parse
+            p.masked = frames.mask(text, quotes, lex)
+            p.sentences = frames.split_sentences(p.masked, quotes)
+            p.to_parse = frames.select(p.sentences, whole=self.whole_document)
+        return p
+
+    def _attribute(self, p: _Prepared) -> list[QuoteRecord]:
+        if not p.quotes:
+            return []
+        parsed = [p.parsed[k] for k in sorted(p.parsed)]
+        found = attribution.attribute(p.doc.text, p.quotes, parsed, p.lex)
+        resolved = resolution.resolve(p.doc.text, found, p.lex)
+        return records.build(p.doc, p.lang, p.quotes, resolved)
+
+
+def extract(text: str, lang: str = "auto", doc_id: str = "doc") -> list[QuoteRecord]:
+    """One call: quote records of one text (loads the models on first use)."""
+    global _DEFAULT
+    try:
+        _DEFAULT
+    except NameError:
+        _DEFAULT = Extractor()
+    return _DEFAULT.extract(text, lang=lang, doc_id=doc_id)

@@ -1,0 +1,78 @@
+"""Lexicons as data, keyed by language: cue verbs (matched on lemma), role nouns, anonymity
+markers, organisation words, pronouns, dependency-label sets. The words live in
+``quotes/lexicons/<lang>.json``; this module only loads and indexes them."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+SUPPORTED_LANGUAGES = ("en", "fr")
+
+
+class UnsupportedLanguage(ValueError):
+    def __init__(self, lang: str):
+        super().__init__(
+            f"unsupported language {lang!r}: supported languages are {', '.join(SUPPORTED_LANGUAGES)} (or 'auto')"
+        )
+        self.lang = lang
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    cue_verbs: frozenset[str]
+    weak_cue_verbs: frozenset[str]
+    cue_verb_forms: frozenset[str]
+    cue_prepositions: dict[str, str]
+    speech_nouns: frozenset[str]
+    role_nouns: frozenset[str]
+    anonymous_heads: frozenset[str]
+    anonymity_markers: tuple[str, ...]
+    indefinite_determiners: frozenset[str]
+    determiners: frozenset[str]
+    organization_words: frozenset[str]
+    organization_references: tuple[str, ...]
+    pronouns: dict[str, str]
+    latter: tuple[str, ...]
+    name_particles: frozenset[str]
+    honorifics: frozenset[str]
+    stopwords: frozenset[str]
+    placeholder: str
+    deprels: dict[str, frozenset[str]]
+
+    def is_cue_verb(self, lemma: str, form: str = "") -> bool:
+        """Cue verbs are matched on lemma; the form list rescues a wrong lemma."""
+        lemma = lemma.lower().removeprefix("se ").removeprefix("s'").removeprefix("s’")
+        return lemma in self.cue_verbs or form.lower() in self.cue_verb_forms
+
+
+@lru_cache(maxsize=None)
+def get_lexicon(lang: str) -> Lexicon:
+    if lang not in SUPPORTED_LANGUAGES:
+        raise UnsupportedLanguage(lang)
+    data = json.loads(resources.files("quotes.lexicons").joinpath(f"{lang}.json").read_text("utf-8"))
+    lower = lambda key: frozenset(w.lower() for w in data.get(key, []))  # noqa: E731
+    return Lexicon(
+        language=lang,
+        cue_verbs=lower("cue_verbs"),
+        weak_cue_verbs=lower("weak_cue_verbs"),
+        cue_verb_forms=lower("cue_verb_forms"),
+        cue_prepositions=data["cue_prepositions"],
+        speech_nouns=lower("speech_nouns"),
+        role_nouns=lower("role_nouns"),
+        anonymous_heads=lower("anonymous_heads"),
+        anonymity_markers=tuple(m.lower() for m in data["anonymity_markers"]),
+        indefinite_determiners=lower("indefinite_determiners"),
+        determiners=lower("determiners"),
+        organization_words=lower("organization_words"),
+        organization_references=tuple(r.lower() for r in data["organization_references"]),
+        pronouns=data["pronouns"],
+        latter=tuple(x.lower() for x in data["latter"]),
+        name_particles=lower("name_particles"),
+        honorifics=frozenset(data["honorifics"]),
+        stopwords=lower("stopwords"),
+        placeholder=data["placeholder"],
+        deprels={k: frozenset(v) for k, v in data["deprels"].items()},
+    )

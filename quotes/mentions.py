@@ -1,0 +1,215 @@
+"""Reading a speaker's noun phrase in the parse: the name, the role beside it, and what kind of
+mention it is (a name, a pronoun, « ce dernier », « le groupe », an anonymous source…).
+
+Used by the attribution rules once they have found the head word of the speaker."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .lexicon import Lexicon
+from .parsing import Sentence, Word
+
+NOMINAL = {"PROPN", "NOUN", "PRON", "X", "NUM", "SYM"}
+# children that are not part of a speaker's noun phrase: clauses hanging off it
+CLAUSAL = {"acl:relcl", "parataxis", "advcl", "conj", "cc", "dep", "discourse", "vocative", "orphan",
+           "ccomp", "xcomp", "csubj", "mark", "obl", "obl:mod", "obl:tmod", "obl:npmod", "nsubj", "obj"}
+PRONOUN_TAIL = regex.compile(r"(?i)(?:il|elle|ils|elles|on|he|she|they|it)$")
+EDGE_PUNCT = ",;:()-–—"
+
+
+@dataclass
+class Mention:
+    """A speaker as written at one quote. Spans are (start, end) offsets in the original text."""
+
+    span: tuple[int, int]
+    form: str  # name | pronoun | latter | org_ref | description | anonymous
+    name: tuple[int, int] | None = None  # for names: the name itself, honorific excluded
+    role: tuple[int, int] | None = None
+    type: str = "unknown"  # person | organization | anonymous | unknown
+    head_lemma: str = ""
+    gender: str = "any"
+
+
+def _is_capitalised(w: Word) -> bool:
+    return w.text[:1].isupper()
+
+
+def _is_name_word(w: Word, lex: Lexicon) -> bool:
+    return w.upos == "PROPN" or (_is_capitalised(w) and w.upos in ("NOUN", "X", "ADJ") and w.text.lower() not in lex.determiners)
+
+
+def np_words(s: Sentence, head: Word) -> list[Word]:
+    """The contiguous words of the phrase headed by ``head``, without clauses hanging off it."""
+    keep = {head.id}
+    for c in s.children(head):
+        if c.deprel in CLAUSAL or c.quote is not None:
+            continue
+        if c.deprel == "acl" and c.start > head.start:
+            prev = s.word(c.id - 1)
+            if prev and prev.text == ",":
+                continue  # ", parlant d'un changement": a participial clause, not the name
+        keep.update(w.id for w in s.subtree(c) if w.quote is None)
+    lo = hi = head.id
+    while lo - 1 in keep:
+        lo -= 1
+    while hi + 1 in keep:
+        hi += 1
+    words = [s.word(i) for i in range(lo, hi + 1)]
+    while words and words[0].text in EDGE_PUNCT:
+        words.pop(0)
+    while words and words[-1].text in EDGE_PUNCT and not (words[-1].text == ")" and "(" in [w.text for w in words]):
+        words.pop()
+    return words or [head]
+
+
+def name_runs(words: list[Word], lex: Lexicon) -> list[list[Word]]:
+    """Runs of capitalised words, with particles (de, van…) and honorifics (M., Mr.) inside."""
+    runs, cur = [], []
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if _is_name_word(w, lex) or w.text in lex.honorifics:
+            cur.append(w)
+        elif cur and w.text.lower() in lex.name_particles and nxt is not None and _is_name_word(nxt, lex):
+            cur.append(w)
+        elif cur and w.text == "(" and nxt is not None and nxt.text.isupper():
+            cur.append(w)  # an acronym in parentheses: « … (ICBL) »
+        elif cur and cur[-1].text == "(" or (cur and w.text == ")" and any(x.text == "(" for x in cur)):
+            cur.append(w)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _span(words: list[Word]) -> tuple[int, int]:
+    return words[0].start, words[-1].end
+
+
+def _strip_leading(words: list[Word], lex: Lexicon) -> list[Word]:
+    while words and (words[0].text.lower() in lex.determiners or words[0].upos in ("DET", "PUNCT", "ADP", "CCONJ")):
+        words = words[1:]
+    while words and (words[-1].upos in ("PUNCT", "ADP", "DET", "CCONJ") and words[-1].text != ")"):
+        words = words[:-1]
+    return words
+
+
+def _role_side(words: list[Word], run: list[Word], lex: Lexicon) -> tuple[int, int] | None:
+    """The role: what stands beside the name in the phrase (apposition or modifier)."""
+    first, last = words.index(run[0]), words.index(run[-1])
+    sides = [_strip_leading(words[:first], lex), _strip_leading(words[last + 1:], lex)]
+    sides = [s for s in sides if any(w.upos in ("NOUN", "ADJ", "PROPN") for w in s)]
+    if not sides:
+        return None
+    # prefer the side holding a role noun (secrétaire, spokesperson), else the longer one
+    with_role = [s for s in sides if any(w.text.lower() in lex.role_nouns or w.lemma.lower() in lex.role_nouns for w in s)]
+    side = (with_role or sorted(sides, key=len, reverse=True))[0]
+    return _span(side)
+
+
+def _split_role_from_run(run: list[Word], lex: Lexicon) -> tuple[list[Word], list[Word]]:
+    """"US Defense Secretary Lloyd Austin" is one run of capitals: role words, then the name."""
+    last_role = max((i for i, w in enumerate(run) if w.text.lower() in lex.role_nouns), default=-1)
+    if 0 <= last_role < len(run) - 1:
+        return run[:last_role + 1], run[last_role + 1:]
+    return [], run
+
+
+def _is_org(words: list[Word], lex: Lexicon) -> bool:
+    text = " ".join(w.text.lower() for w in words)
+    if any(w.text.lower() in lex.organization_words or w.lemma.lower() in lex.organization_words for w in words):
+        return True
+    if any(" " in ow and ow in text for ow in lex.organization_words):
+        return True
+    letters = [w.text for w in words if w.text.isalpha()]
+    return len(letters) == 1 and letters[0].isupper() and len(letters[0]) >= 2  # an acronym: ONU, NATO
+
+
+def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
+    """What the speaker phrase headed by ``head`` is."""
+    low = head.text.lower()
+    # a pronoun, possibly glued to its verb: "a-t-il", "-t-elle"
+    m = PRONOUN_TAIL.search(head.text)
+    if head.upos == "PRON" or (m and m.group().lower() in lex.pronouns and len(head.text) <= 7):
+        if m and m.group().lower() in lex.pronouns:
+            start = head.end - len(m.group())
+            return Mention((start, head.end), "pronoun", head_lemma=m.group().lower(),
+                           gender=lex.pronouns[m.group().lower()])
+    words = np_words(s, head)
+    phrase = text[words[0].start:words[-1].end]
+    lower = phrase.lower()
+    # « ce dernier », "the latter": the last person named before
+    for latter in lex.latter:
+        if lower.startswith(latter) or lower == latter:
+            return Mention((words[0].start, words[0].start + len(latter)), "latter", head_lemma=latter)
+    # « le groupe », "the company": the last organisation
+    core = _strip_leading(words, lex)
+    for ref in lex.organization_references:
+        if lower.startswith(ref) and len(core) <= 2:
+            return Mention((words[0].start, words[0].start + len(ref)), "org_ref", type="organization",
+                           head_lemma=head.lemma.lower())
+    runs = name_runs(words, lex)
+    run = _choose_run(s, head, runs)
+    if run is not None:
+        role_words, name_words = _split_role_from_run(run, lex)
+        name_words = [w for w in name_words if w.text not in lex.honorifics] or name_words
+        honor = [w for w in run if w.text in lex.honorifics]
+        mention_words = (honor + name_words) if honor and honor[0].start < name_words[0].start else name_words
+        if _is_org(core, lex) and (head in run or head.upos == "NOUN" and _is_capitalised(head)):
+            # an organisation is named by its whole phrase: « Campagne internationale pour … (ICBL) »
+            return Mention(_span(core), "name", name=_span(core), type="organization", head_lemma=head.lemma.lower())
+        role = _span(role_words) if role_words else _role_side(words, run, lex)
+        gender = "fem" if any(w.text in ("Mme", "Mrs.", "Ms.", "Mrs", "Ms", "Mlle", "Miss") for w in honor) else \
+            "masc" if any(w.text in ("M.", "Mr.", "Mr") for w in honor) else "any"
+        kind = "organization" if _is_org(name_words, lex) else "person"
+        return Mention(_span(mention_words), "name", name=_span(name_words), role=role, type=kind,
+                       head_lemma=head.lemma.lower(), gender=gender)
+    # no name: an anonymous source, or a description pointing back (« le haut responsable »)
+    det = words[0].text.lower() if words[0].upos == "DET" or words[0].text.lower() in lex.determiners else ""
+    sentence_text = text[s.start:s.end].lower()
+    anonymous_marker = any(mk in sentence_text for mk in lex.anonymity_markers)
+    if det in lex.indefinite_determiners or (head.lemma.lower() in lex.anonymous_heads and anonymous_marker and not det):
+        return Mention(_span(words), "anonymous", type="anonymous", head_lemma=head.lemma.lower())
+    if _is_org(core, lex):
+        return Mention(_span(words), "org_ref", type="organization", head_lemma=head.lemma.lower())
+    return Mention(_span(words), "description", role=_span(core) if core else None,
+                   type="anonymous" if anonymous_marker else "unknown", head_lemma=head.lemma.lower())
+
+
+def _choose_run(s: Sentence, head: Word, runs: list[list[Word]]) -> list[Word] | None:
+    """The name of the phrase: the run holding the head, else the one in apposition, else a
+    run of the phrase that is not a prepositional complement (« à la Défense »)."""
+    for run in runs:
+        if head in run:
+            return run
+    appos = {w.id for c in s.children(head) if c.deprel.startswith(("appos", "flat", "nmod", "compound"))
+             for w in s.subtree(c)}
+    candidates = []
+    for run in runs:
+        real = [w for w in run if w.upos != "PUNCT"]
+        if not real:
+            continue
+        run_head = min(real, key=lambda w: _depth(s, w))
+        if any(c.deprel == "case" for c in s.children(run_head)):
+            continue  # « secrétaire à la Défense »: a complement, not a name
+        prev = s.word(run[0].id - 1)
+        if prev is not None and prev.upos == "ADP":
+            continue
+        if run_head.id in appos:
+            candidates.append(run)
+    return candidates[-1] if candidates else None
+
+
+def _depth(s: Sentence, w: Word) -> int:
+    d, seen = 0, set()
+    while w.head and w.id not in seen:
+        seen.add(w.id)
+        w = s.word(w.head)
+        d += 1
+        if w is None:
+            break
+    return d

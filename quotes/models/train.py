@@ -1,0 +1,391 @@
+"""Train the compact stanza pipelines that quotes ships, from Universal Dependencies.
+
+    python -m quotes.models.train --lang fr --lang en --ud ../shared/ud --out quotes/models
+
+Steps, per language:
+1. compose a treebank from the commercially usable sources only (see ``SOURCES``), with a
+   held-out test set, and add news typography (guillemets, curly quotes) around clauses;
+2. prepare it with stanza's own ``stanza.utils.datasets.prepare_*_treebank``;
+3. train tokenize, mwt, lemma, pos and depparse with ``stanza.utils.training.run_*``
+   (no pretrained vectors, no charlm), two jobs at a time with one thread each, each job
+   under a time budget: stanza saves the best model on dev as it goes, so a job stopped at
+   its budget leaves its best model behind;
+4. convert the weights to float16, copy them to ``OUT/<lang>/`` and write ``manifest.json``.
+
+Scores are measured afterwards by ``python -m quotes.models.evaluate``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# ---------------------------------------------------------------------------------------
+# Data: which treebank splits go where. Only CC BY-SA and LGPL-LR data trains what ships;
+# GUM and ParTUT (CC BY-NC-SA) are for measuring only (see quotes.models.evaluate).
+# A part is (treebank folder, split, fraction range of the split's sentences).
+# ---------------------------------------------------------------------------------------
+ALL = (0.0, 1.0)
+SOURCES: dict[str, dict[str, list[tuple[str, str, tuple[float, float]]]]] = {
+    "fr": {
+        "train": [
+            ("UD_French-Sequoia", "train", ALL),
+            ("UD_French-GSD", "dev", ALL),
+            ("UD_French-PUD", "test", ALL),
+            ("UD_French-ParisStories", "train", ALL),
+            ("UD_French-ParisStories", "dev", ALL),
+        ],
+        "dev": [("UD_French-Sequoia", "dev", ALL)],
+        "test": [("UD_French-GSD", "test", ALL), ("UD_French-Sequoia", "test", ALL)],
+    },
+    "en": {
+        # EWT train is missing from ../shared/ud (SOURCES.txt): EWT test is split in three.
+        "train": [
+            ("UD_English-EWT", "dev", ALL),
+            ("UD_English-PUD", "test", ALL),
+            ("UD_English-EWT", "test", (0.0, 0.55)),
+        ],
+        "dev": [("UD_English-EWT", "test", (0.55, 0.70))],
+        "test": [("UD_English-EWT", "test", (0.70, 1.0))],
+    },
+}
+LICENCES = {
+    "UD_French-Sequoia": "LGPL-LR",
+    "UD_French-GSD": "CC BY-SA 4.0",
+    "UD_French-PUD": "CC BY-SA 3.0",
+    "UD_French-ParisStories": "CC BY-SA 4.0",
+    "UD_English-EWT": "CC BY-SA 4.0",
+    "UD_English-PUD": "CC BY-SA 3.0",
+}
+TREEBANK = {"fr": "UD_French-QuotesNews", "en": "UD_English-QuotesNews"}
+SHORT = {"fr": "fr_quotesnews", "en": "en_quotesnews"}
+
+# Quote styles of news typography: (open, close, space inside)
+QUOTE_STYLES = {
+    "fr": [("«", "»", True), ("«", "»", True), ("«", "»", False), ("“", "”", False), ('"', '"', False)],
+    "en": [("“", "”", False), ('"', '"', False), ("‘", "’", False)],
+}
+QUOTE_AUGMENT_RATIO = 0.15
+
+# ---------------------------------------------------------------------------------------
+# Models: arguments and time budgets (minutes). Dimensions keep one language's five
+# models under 15 MB in float16; budgets keep one language under 90 minutes on 2 cores.
+# ---------------------------------------------------------------------------------------
+COMMON = ["--no_charlm"]  # run_mwt has no charlm and refuses the flag
+MODELS = {
+    "tokenize": dict(
+        runner="run_tokenizer", budget=12,
+        args=["--steps", "20000", "--max_steps_before_stop", "4000", "--eval_steps", "500"],
+    ),
+    "mwt": dict(runner="run_mwt", budget=4, args=["--num_epoch", "20"]),
+    "lemma": dict(
+        runner="run_lemma", budget=8,
+        args=["--num_epoch", "20", "--emb_dim", "50", "--pos_dim", "50", "--hidden_dim", "128"],
+    ),
+    "pos": dict(
+        runner="run_pos", budget=16,
+        args=["--no_pretrain", "--batch_size", "50", "--word_cutoff", "2", "--hidden_dim", "128",
+              "--char_hidden_dim", "128", "--word_emb_dim", "64", "--char_emb_dim", "64",
+              "--transformed_dim", "64", "--deep_biaff_hidden_dim", "128",
+              "--composite_deep_biaff_hidden_dim", "64", "--tag_emb_dim", "32",
+              "--max_steps", "30000", "--eval_interval", "250", "--max_steps_before_stop", "4000"],
+    ),
+    "depparse": dict(
+        runner="run_depparse", budget=40,
+        args=["--no_pretrain", "--batch_size", "2000", "--word_cutoff", "2", "--hidden_dim", "128",
+              "--char_hidden_dim", "128", "--word_emb_dim", "64", "--char_emb_dim", "64",
+              "--tag_emb_dim", "32", "--transformed_dim", "64", "--deep_biaff_hidden_dim", "128",
+              "--num_layers", "2", "--optim", "adam", "--lr", "0.002", "--beta2", "0.9",
+              "--no_second_optim", "--max_steps", "30000", "--eval_interval", "200",
+              "--max_steps_before_stop", "4000"],
+    ),
+}
+PREPARE = {
+    "tokenize": ["stanza.utils.datasets.prepare_tokenizer_treebank"],
+    "mwt": ["stanza.utils.datasets.prepare_mwt_treebank"],
+    "lemma": ["stanza.utils.datasets.prepare_lemma_treebank", "--gold"],
+    "pos": ["stanza.utils.datasets.prepare_pos_treebank"],
+    "depparse": ["stanza.utils.datasets.prepare_depparse_treebank", "--gold"],
+}
+SAVE_NAMES = {  # file names inside OUT/<lang>/
+    "tokenize": "tokenize.pt", "mwt": "mwt.pt", "lemma": "lemma.pt", "pos": "pos.pt",
+    "depparse": "depparse.pt",
+}
+
+
+# --------------------------------- composing the data ----------------------------------
+def read_conllu(path: Path) -> list[list[str]]:
+    """Sentences as lists of lines; empty nodes and enhanced deps are dropped."""
+    sentences, current = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if current:
+                sentences.append(current)
+            current = []
+            continue
+        if line.startswith("#"):
+            # keep only the comments stanza reads; sent-level text is rebuilt on augmentation
+            if line.startswith(("# text =", "# sent_id", "# newdoc", "# newpar")):
+                current.append(line)
+            continue
+        cols = line.split("\t")
+        if "." in cols[0]:
+            continue  # empty nodes: not part of basic trees
+        cols[8] = "_"
+        current.append("\t".join(cols))
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def select(sentences: list, span: tuple[float, float]) -> list:
+    lo, hi = (int(round(f * len(sentences))) for f in span)
+    return sentences[lo:hi]
+
+
+def set_space_after(misc: str, space: bool) -> str:
+    items = [m for m in misc.split("|") if m not in ("_", "SpaceAfter=No")]
+    if not space:
+        items.append("SpaceAfter=No")
+    return "|".join(items) if items else "_"
+
+
+def rebuild_text(lines: list[str]) -> str:
+    """The surface text of a sentence from its tokens and SpaceAfter flags."""
+    out, skip_until = [], 0
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if "-" in cols[0]:
+            lo, hi = map(int, cols[0].split("-"))
+            skip_until = hi
+        elif int(cols[0]) <= skip_until:
+            continue
+        out.append(cols[1] + ("" if "SpaceAfter=No" in cols[9] else " "))
+    return "".join(out).rstrip()
+
+
+def wrap_in_quotes(sent: list[str], style: tuple[str, str, bool]) -> list[str]:
+    """Put quote marks around a sentence (before its final punctuation), as news does.
+
+    The marks attach to the root as punct, so the trees stay valid UD trees."""
+    open_mark, close_mark, spaced = style
+    comments = [l for l in sent if l.startswith("#") and not l.startswith("# text =")]
+    rows = [l.split("\t") for l in sent if not l.startswith("#")]
+    words = [r for r in rows if "-" not in r[0]]
+    if len(words) < 3:
+        return sent
+    root = next(r[0] for r in words if r[7] == "root")
+    # the closing mark goes before a final . ! ? if there is one
+    last = words[-1]
+    close_before = int(last[0]) if last[3] == "PUNCT" and last[1] in ".!?…" else len(words) + 1
+    # renumber: every word id >= 1 shifts by 1 (opening mark), >= close_before by 2
+    def shift(i: int) -> int:
+        if i == 0:
+            return 0
+        return i + 1 + (1 if i >= close_before else 0)
+    new_rows = []
+    for r in rows:
+        r = list(r)
+        if "-" in r[0]:
+            lo, hi = map(int, r[0].split("-"))
+            r[0] = f"{shift(lo)}-{shift(hi)}"
+        else:
+            r[0] = str(shift(int(r[0])))
+            r[6] = str(shift(int(r[6]))) if r[6] not in ("_",) else r[6]
+        new_rows.append(r)
+    root_id = str(shift(int(root)))
+    open_row = ["1", open_mark, open_mark, "PUNCT", "_", "_", root_id, "punct", "_",
+                "_" if spaced else "SpaceAfter=No"]
+    close_id = str(close_before + 1)
+    close_row = [close_id, close_mark, close_mark, "PUNCT", "_", "_", root_id, "punct", "_", "_"]
+    # spacing before the closing mark: the token before it keeps a space only in spaced style
+    out_rows, inserted = [open_row], False
+    for r in new_rows:
+        if not inserted and "-" not in r[0] and int(r[0]) > int(close_id):
+            out_rows.append(close_row)
+            inserted = True
+        out_rows.append(r)
+    if not inserted:
+        out_rows.append(close_row)
+    # fix SpaceAfter of the token just before the closing mark, and of the mark itself
+    idx = out_rows.index(close_row)
+    ranges = {}  # word id -> its multi-word token line: SpaceAfter lives on the token line
+    for r in out_rows:
+        if "-" in r[0]:
+            lo, hi = map(int, r[0].split("-"))
+            ranges.update({i: r for i in range(lo, hi + 1)})
+    prev = out_rows[idx - 1]
+    prev = ranges.get(int(prev[0]), prev) if "-" not in prev[0] else prev
+    prev[9] = set_space_after(prev[9], spaced)
+    followed_by_punct = idx + 1 < len(out_rows)
+    close_row[9] = set_space_after("_", not followed_by_punct)
+    lines = comments + ["\t".join(r) for r in out_rows]
+    return comments + [f"# text = {rebuild_text(lines)}"] + ["\t".join(r) for r in out_rows]
+
+
+def compose(lang: str, ud: Path, udbase: Path, seed: int = 1) -> dict[str, int]:
+    """Write UDBASE/<treebank>/<short>-ud-{train,dev,test}.conllu; return sentence counts."""
+    rng = random.Random(seed)
+    folder = udbase / TREEBANK[lang]
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for split, parts in SOURCES[lang].items():
+        sentences = []
+        for treebank, source_split, span in parts:
+            files = sorted((ud / treebank).glob(f"*-ud-{source_split}.conllu"))
+            if not files:
+                raise SystemExit(f"missing treebank file: {ud / treebank}/*-ud-{source_split}.conllu")
+            sentences += select(read_conllu(files[0]), span)
+        if split == "train":
+            sentences = [
+                wrap_in_quotes(s, rng.choice(QUOTE_STYLES[lang])) if rng.random() < QUOTE_AUGMENT_RATIO else s
+                for s in sentences
+            ]
+        text = "\n\n".join("\n".join(s) for s in sentences) + "\n\n"
+        (folder / f"{SHORT[lang]}-ud-{split}.conllu").write_text(text, encoding="utf-8")
+        counts[split] = len(sentences)
+    return counts
+
+
+# ------------------------------------ running jobs -------------------------------------
+@dataclass
+class Job:
+    lang: str
+    model: str
+    env: dict
+    save_dir: Path
+    log: Path
+    seconds: float = 0.0
+    status: str = "pending"
+    args: list = field(default_factory=list)
+
+
+def run_with_budget(cmd: list[str], env: dict, log: Path, budget_s: float) -> str:
+    """Run cmd; stop it (SIGINT, then SIGKILL) at its budget. stanza keeps the best model."""
+    with log.open("a") as out:
+        out.write("$ " + " ".join(cmd) + "\n")
+        out.flush()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            rc = proc.wait(timeout=budget_s)
+            return "done" if rc == 0 else f"failed (exit {rc})"
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            return "stopped at budget"
+
+
+def train_job(job: Job, budget_scale: float) -> Job:
+    spec = MODELS[job.model]
+    cmd = [sys.executable, "-m", f"stanza.utils.training.{spec['runner']}", TREEBANK[job.lang],
+           *(COMMON if job.model != "mwt" else []), "--save_dir", str(job.save_dir), "--save_name", SAVE_NAMES[job.model], *spec["args"]]
+    job.args = cmd[2:]
+    t0 = time.time()
+    job.status = run_with_budget(cmd, job.env, job.log, spec["budget"] * 60 * budget_scale)
+    job.seconds = time.time() - t0
+    print(f"[{job.lang}] {job.model}: {job.status} in {job.seconds / 60:.1f} min", flush=True)
+    return job
+
+
+def to_float16(src: Path, dst: Path) -> None:
+    """Halve a stanza model file: float32 tensors become float16 (stanza loads them fine)."""
+    import torch
+
+    def convert(obj):
+        if isinstance(obj, torch.Tensor):
+            return obj.half() if obj.dtype == torch.float32 else obj
+        if isinstance(obj, dict):
+            return {k: convert(v) for k, v in obj.items() if k != "optimizer"}
+        if isinstance(obj, list):
+            return [convert(v) for v in obj]
+        return obj
+
+    state = torch.load(src, map_location="cpu", weights_only=False)
+    torch.save(convert(state), dst)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lang", action="append", choices=sorted(SOURCES), required=True)
+    ap.add_argument("--ud", type=Path, default=Path("../shared/ud"))
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent)
+    ap.add_argument("--work", type=Path, default=Path("build/train"))
+    ap.add_argument("--jobs", type=int, default=2, help="training jobs at a time (one thread each)")
+    ap.add_argument("--budget-scale", type=float, default=1.0, help="multiply every time budget")
+    ap.add_argument("--models", default=",".join(MODELS), help="comma-separated subset to train")
+    args = ap.parse_args(argv)
+
+    work = args.work.resolve()
+    env = dict(os.environ, DATA_ROOT=str(work / "data"), UDBASE=str(work / "ud"),
+               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+    models = args.models.split(",")
+    started = {lang: time.time() for lang in args.lang}
+    composed, jobs = {}, []
+    for lang in args.lang:
+        composed[lang] = compose(lang, args.ud.resolve(), work / "ud")
+        log = work / f"{lang}.log"
+        for model in models:
+            prep = [sys.executable, "-m", *PREPARE[model][:1], TREEBANK[lang], *PREPARE[model][1:]]
+            status = run_with_budget(prep, env, log, 30 * 60)
+            if status != "done":
+                raise SystemExit(f"data preparation failed for {lang} {model}: see {log}")
+        print(f"[{lang}] data ready: {composed[lang]} sentences", flush=True)
+        jobs += [Job(lang, m, env, work / "models" / lang, log) for m in models]
+    # shortest jobs first: a complete pipeline exists early (the parser keeps improving its
+    # saved best model while it trains), and the two slots finish together
+    jobs.sort(key=lambda j: MODELS[j.model]["budget"])
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        done = list(pool.map(lambda j: train_job(j, args.budget_scale), jobs))
+
+    for lang in args.lang:
+        out = args.out / lang
+        out.mkdir(parents=True, exist_ok=True)
+        files = {}
+        for job in (j for j in done if j.lang == lang):
+            src = job.save_dir / SAVE_NAMES[job.model]
+            if not src.exists():
+                raise SystemExit(f"{lang} {job.model} produced no model ({job.status}); see {job.log}")
+            to_float16(src, out / SAVE_NAMES[job.model])
+            files[job.model] = {
+                "file": SAVE_NAMES[job.model],
+                "bytes": (out / SAVE_NAMES[job.model]).stat().st_size,
+                "train_minutes": round(job.seconds / 60, 1),
+                "status": job.status,
+                "command": ["python", "-m", *job.args],
+            }
+        manifest_path = out / "manifest.json"
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        manifest.update({
+            "language": lang,
+            "stanza_version": __import__("stanza").__version__,
+            "data": {split: [{"treebank": t, "split": s, "fraction": list(f), "licence": LICENCES[t]}
+                             for t, s, f in parts] for split, parts in SOURCES[lang].items()},
+            "sentences": composed[lang],
+            "quote_augmentation": {"ratio": QUOTE_AUGMENT_RATIO, "styles": QUOTE_STYLES[lang]},
+            "training_command": f"python -m quotes.models.train --lang {lang} --ud ../shared/ud",
+            "models": {**manifest.get("models", {}), **files},
+            "total_bytes": sum((out / f["file"]).stat().st_size
+                               for f in {**manifest.get("models", {}), **files}.values()),
+            "wall_minutes_both_slots": round((time.time() - started[lang]) / 60, 1),
+        })
+        manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        print(f"[{lang}] wrote {out} ({manifest['total_bytes'] / 1e6:.1f} MB)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Stage 2b: parse the chosen frame sentences with stanza, and map every word back to the
+original text. One ``Parser`` per language loads its pipeline once; ``parse`` takes the
+sentences of many documents at once (stanza batches them)."""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .frames import FrameSentence, Masked
+from .models.store import PROCESSORS, ModelError, ModelSet, official_models, shipped_models
+
+
+@dataclass
+class Word:
+    """One syntactic word, with offsets into the original text."""
+
+    id: int  # 1-based, as in CoNLL-U
+    text: str
+    lemma: str
+    upos: str
+    head: int  # 0 for the root
+    deprel: str
+    start: int
+    end: int
+    quote: int | None = None  # the quote whose placeholder this word is
+
+
+@dataclass
+class Sentence:
+    words: list[Word]
+    cut: bool = False
+
+    def word(self, wid: int) -> Word | None:
+        return self.words[wid - 1] if 0 < wid <= len(self.words) else None
+
+    def children(self, w: Word) -> list[Word]:
+        return [c for c in self.words if c.head == w.id]
+
+    def subtree(self, w: Word) -> list[Word]:
+        ids, frontier = {w.id}, [w.id]
+        while frontier:
+            frontier = [c.id for c in self.words if c.head in frontier and c.id not in ids]
+            ids.update(frontier)
+        return [x for x in self.words if x.id in ids]
+
+    @property
+    def start(self) -> int:
+        return self.words[0].start if self.words else 0
+
+    @property
+    def end(self) -> int:
+        return self.words[-1].end if self.words else 0
+
+
+class Parser:
+    """A stanza pipeline for one language, loaded from explicit model paths, never downloading."""
+
+    def __init__(self, lang: str, models: str = "shipped", threads: int | None = None):
+        import torch
+        import stanza
+
+        if threads:
+            torch.set_num_threads(threads)
+        logging.getLogger("stanza").setLevel(logging.ERROR)
+        self.lang = lang
+        self.models: ModelSet = shipped_models(lang) if models == "shipped" else official_models(lang)
+        if models == "shipped":
+            paths = self.models.paths
+            kwargs = {f"{p}_model_path": str(paths[p]) for p in paths}
+            kwargs.update(pos_pretrain_path=None, depparse_pretrain_path=None)
+            try:
+                self.nlp = stanza.Pipeline(
+                    lang=lang, dir=str(Path(__file__).parent / "models"), download_method=None,
+                    processors=",".join(p for p in PROCESSORS if p in paths),
+                    tokenize_no_ssplit=True, allow_unknown_language=True, use_gpu=False,
+                    logging_level="ERROR", pos_batch_size=3000, depparse_batch_size=3000, **kwargs,
+                )
+            except Exception as exc:  # stanza raises many kinds on a bad file
+                raise ModelError(
+                    f"could not load the shipped {lang} models from {Path(__file__).parent / 'models' / lang}: "
+                    f"{exc}; reinstall quotes or retrain with python -m quotes.models.train --lang {lang}"
+                ) from None
+        else:
+            self.nlp = stanza.Pipeline(
+                lang=lang, download_method=None, processors=",".join(PROCESSORS),
+                tokenize_no_ssplit=True, logging_level="ERROR", use_gpu=False,
+            )
+
+    def parse(self, batch: list[tuple[Masked, FrameSentence]]) -> list[Sentence]:
+        """Parse each frame sentence as one sentence; words carry original offsets."""
+        import stanza
+
+        if not batch:
+            return []
+        # one stanza document per sentence: the regex split is the sentence split
+        docs = [stanza.Document([], text=fs.text.replace("\n", " ")) for _, fs in batch]
+        docs = self.nlp.bulk_process(docs)
+        out = []
+        for (masked, fs), doc in zip(batch, docs):
+            words = []
+            for sent in doc.sentences:
+                for token in sent.tokens:
+                    a, b = fs.masked_start + token.start_char, fs.masked_start + token.end_char
+                    start, end, quote = masked.to_original(a, b)
+                    for w in token.words:
+                        words.append(Word(len(words) + 1, w.text, w.lemma or w.text, w.upos or "X",
+                                          0, w.deprel or "dep", start, end, quote))
+            # stanza may still split: renumber heads over the joined sentence
+            offset, k = 0, 0
+            for sent in doc.sentences:
+                for w in sent.words:
+                    head = w.head or 0
+                    words[k].head = head + offset if head else 0
+                    k += 1
+                offset += len(sent.words)
+            out.append(Sentence(words, cut=fs.cut))
+        return out
+
+
+def default_threads() -> int:
+    return max(1, min(os.cpu_count() or 1, 2))
