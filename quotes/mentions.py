@@ -41,16 +41,23 @@ def _is_name_word(w: Word, lex: Lexicon) -> bool:
 
 
 def np_words(s: Sentence, head: Word) -> list[Word]:
-    """The contiguous words of the phrase headed by ``head``, without clauses hanging off it."""
+    """The contiguous words of the phrase headed by ``head``, without clauses hanging off it
+    (at any depth: « Lloyd Austin, parlant d'un changement… » keeps only the name)."""
     keep = {head.id}
-    for c in s.children(head):
-        if c.deprel in CLAUSAL or c.quote is not None:
-            continue
-        if c.deprel == "acl" and c.start > head.start:
-            prev = s.word(c.id - 1)
-            if prev and prev.text == ",":
-                continue  # ", parlant d'un changement": a participial clause, not the name
-        keep.update(w.id for w in s.subtree(c) if w.quote is None)
+    frontier = [head]
+    while frontier:
+        nxt = []
+        for w in frontier:
+            for c in s.children(w):
+                if c.deprel in CLAUSAL or c.quote is not None or c.id in keep:
+                    continue
+                if c.deprel == "acl" and c.start > w.start:
+                    prev = s.word(c.id - 1)
+                    if prev and prev.text == ",":
+                        continue  # ", parlant de…", ", who…": a clause, not the name
+                keep.add(c.id)
+                nxt.append(c)
+        frontier = nxt
     lo = hi = head.id
     while lo - 1 in keep:
         lo -= 1
@@ -140,18 +147,15 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
             return Mention((start, head.end), "pronoun", head_lemma=m.group().lower(),
                            gender=lex.pronouns[m.group().lower()])
     words = np_words(s, head)
-    phrase = text[words[0].start:words[-1].end]
-    lower = phrase.lower()
-    # « ce dernier », "the latter": the last person named before
+    # the determiner and the head alone: « Ce dernier », « Le groupe » (appositions aside)
+    lead = text[words[0].start:head.end].lower().replace("’", "'") if words[0].start <= head.start else low
     for latter in lex.latter:
-        if lower.startswith(latter) or lower == latter:
-            return Mention((words[0].start, words[0].start + len(latter)), "latter", head_lemma=latter)
-    # « le groupe », "the company": the last organisation
+        if lead == latter.replace("’", "'") or text[head.start:].lower().startswith(latter):
+            start = words[0].start if lead == latter else head.start
+            return Mention((start, start + len(latter)), "latter", head_lemma=latter)
     core = _strip_leading(words, lex)
-    for ref in lex.organization_references:
-        if lower.startswith(ref) and len(core) <= 2:
-            return Mention((words[0].start, words[0].start + len(ref)), "org_ref", type="organization",
-                           head_lemma=head.lemma.lower())
+    if lead in (r.replace("’", "'") for r in lex.organization_references):
+        return Mention((words[0].start, head.end), "org_ref", type="organization", head_lemma=head.lemma.lower())
     runs = name_runs(words, lex)
     run = _choose_run(s, head, runs)
     if run is not None:

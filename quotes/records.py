@@ -96,3 +96,32 @@ class DocumentRecord(BaseModel):
     quotes: int = 0
     status: Literal["ok", "error"] = "ok"
     notes: list[str] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------- building records
+def _span(text: str, span: tuple[int, int] | None) -> Optional[Span]:
+    if span is None or span[1] <= span[0]:
+        return None
+    return Span(text=text[span[0]:span[1]], start=span[0], end=span[1])
+
+
+def build(doc, language: str, quotes: list, resolved: list) -> list[QuoteRecord]:
+    """Stage 5: one QuoteRecord per quote span, from what resolution decided."""
+    text = doc.text
+    out = []
+    for i, (q, r) in enumerate(zip(quotes, resolved)):
+        f, entity = r.found, r.entity
+        speaker = role = cue = None
+        if entity is not None and r.mention is not None and f.kind != "not_speech":
+            speaker = Speaker(id=entity.id, name=entity.name, type=SpeakerType(entity.type),
+                              mention=_span(text, r.mention), name_span=_span(text, entity.name_span))
+            role = _span(text, entity.role) if entity.type not in ("anonymous", "organization") else None
+        if f.cue is not None and f.continues is None and f.kind != "not_speech":
+            cue = Cue(text=text[f.cue.start:f.cue.end], start=f.cue.start, end=f.cue.end, lemma=f.cue_lemma)
+        out.append(QuoteRecord(
+            doc_id=doc.id, index=i, language=language, text=text[q.start:q.end], start=q.start, end=q.end,
+            kind=QuoteKind(f.kind), speaker=speaker, role=role, cue=cue,
+            confidence=round(min(1.0, max(0.0, r.confidence)), 3), rule=f.rule, notes=f.notes,
+            metadata=dict(doc.metadata),
+        ))
+    return out

@@ -1,0 +1,312 @@
+"""Stage 3: attribution rules over the parse. Each rule is a small named function that looks
+at one quote and the parsed sentence(s) around it and returns a cue and a speaker head, or
+None. ``RULES`` lists them in order of trust; the first that answers wins, and its name goes
+into the record so a surprising attribution can be traced."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from .lexicon import Lexicon
+from .mentions import NOMINAL, Mention, describe
+from .parsing import Sentence, Word
+from .spans import QuoteSpan
+
+RELATIVE = {"qui", "who", "that", "which", "lequel", "laquelle", "whom"}
+SENTENCE_PUNCT = {".", "!", "?", "…", ";"}
+AUXILIARIES = {"avoir", "être", "have", "be", "do", "will", "would"}
+MAX_CUE_DISTANCE = 6  # words between a closing mark and its cue: ", a-t-il ajouté", "," he said
+
+
+@dataclass
+class Found:
+    """What the rules found for one quote."""
+
+    quote: int
+    rule: str = "none"
+    confidence: float = 0.0
+    cue: Optional[Word] = None
+    cue_lemma: str = ""
+    mention: Optional[Mention] = None
+    kind: str = "direct"
+    continues: Optional[int] = None  # running speaker: the quote whose speaker this one takes
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """One quote with the parsed sentences around it."""
+
+    index: int
+    quote: QuoteSpan
+    text: str
+    lex: Lexicon
+    opening: Optional[Sentence]  # the sentence holding the opening mark
+    closing: Optional[Sentence]  # the sentence holding the closing mark
+
+    def after_close(self) -> list[Word]:
+        s = self.closing
+        return [w for w in s.words if w.start >= self.quote.close_end] if s else []
+
+    def before_open(self) -> list[Word]:
+        s = self.opening
+        return [w for w in s.words if w.end <= self.quote.open_start] if s else []
+
+
+# ------------------------------------------------------------------ the speaker of a cue
+def is_cue(w: Word, lex: Lexicon) -> bool:
+    return w.quote is None and w.upos in ("VERB", "AUX", "NOUN", "ADJ", "PROPN", "X") and lex.is_cue_verb(w.lemma, w.text) \
+        and (w.upos in ("VERB",) or w.text.lower() in lex.cue_verb_forms)
+
+
+def cue_lemma(w: Word, lex: Lexicon) -> str:
+    lemma = w.lemma.lower()
+    for prefix in ("se ", "s'", "s’"):
+        lemma = lemma.removeprefix(prefix)
+    if lemma in lex.cue_verbs:
+        return lemma
+    return lemma  # a wrong lemma is still the best we have; the form matched the lexicon
+
+
+def _nominal(w: Word | None) -> bool:
+    return w is not None and w.quote is None and w.upos in NOMINAL and w.text not in ("«", "»", '"')
+
+
+def _has_case(s: Sentence, w: Word) -> bool:
+    return any(c.deprel == "case" for c in s.children(w))
+
+
+def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) -> Word | None:
+    """The head word of the speaker of a cue verb."""
+    kids = [c for c in s.children(verb) if c.quote is None]
+    # the passive agent: « qualifiée de … par l'ONG », "was called … by the group"
+    for c in kids:
+        if c.deprel == "obl:agent" and _nominal(c):
+            return c
+    # the subject, as the parse says (a relative pronoun points to its antecedent)
+    for c in kids:
+        if c.deprel in lex.deprels["subject"] and _nominal(c):
+            if c.text.lower() in RELATIVE and verb.deprel.startswith("acl"):
+                return s.word(verb.head)
+            return c
+    # inverted subjects come out as obj too: "…, a déclaré le ministre", "…," said the official
+    if inverted_ok:
+        for c in kids:
+            if c.deprel in lex.deprels["inverted_subject"] and c.start > verb.start and _nominal(c) and not _has_case(s, c):
+                return c
+    # a coordinated or auxiliary cue takes the subject of the verb it hangs on
+    if verb.deprel in ("conj", "xcomp") and verb.head:
+        head = s.word(verb.head)
+        if head is not None and head.id != verb.id:
+            return speaker_of(s, head, lex, inverted_ok)
+    if verb.deprel.startswith("acl") and verb.head:
+        head = s.word(verb.head)  # "Elliot de Faramond, who fears…": the noun it qualifies
+        if _nominal(head):
+            return head
+    return positional_speaker(s, verb, inverted_ok)
+
+
+def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool) -> Word | None:
+    """When the parse gives no subject: the nominal right after the verb (inversion), or the
+    one right before it ("he explained", « il ajoute »). Parsers of small treebanks miss these."""
+    idx = verb.id
+    if inverted_ok:
+        for w in s.words[idx:idx + 6]:
+            if w.text in SENTENCE_PUNCT or w.text == ",":
+                break
+            if _nominal(w) and not _has_case(s, w) and w.upos != "NUM":
+                return w
+    before = [w for w in s.words[max(0, idx - 4):idx - 1]]
+    for w in reversed(before):
+        if w.text in SENTENCE_PUNCT or w.text in (",", "«", "»", '"', "“", "”") or w.quote is not None:
+            break
+        if _nominal(w):
+            return w
+    return None
+
+
+def _found(ctx: Context, rule: str, confidence: float, cue: Word | None, speaker: Word | None,
+           sentence: Sentence, lemma: str | None = None) -> Found:
+    mention = describe(sentence, speaker, ctx.lex, ctx.text) if speaker is not None else None
+    return Found(ctx.index, rule, confidence, cue, lemma or (cue_lemma(cue, ctx.lex) if cue else ""), mention)
+
+
+# ------------------------------------------------------------------ the rules
+def cue_after_quote(ctx: Context) -> Found | None:
+    """« … », a déclaré X / "…," said X / "…," he explained: a cue right after the close."""
+    if not ctx.quote.closed:
+        return None
+    words = ctx.after_close()
+    for w in words[:MAX_CUE_DISTANCE]:
+        if w.quote is not None or w.text in SENTENCE_PUNCT:
+            return None  # another quote or a new sentence comes first
+        if is_cue(w, ctx.lex):
+            speaker = speaker_of(ctx.closing, w, ctx.lex)
+            return _found(ctx, "cue_after_quote", 0.9, w, speaker, ctx.closing)
+        if w.upos == "VERB" and w.lemma.lower() not in AUXILIARIES:
+            return None  # another verb: the cue would belong to another clause
+    return None
+
+
+def cue_in_incise(ctx: Context) -> Found | None:
+    """« Nous …, explique-t-elle. … »: the narrator's words inside the quote marks."""
+    q = ctx.quote
+    for s in {id(x): x for x in (ctx.opening, ctx.closing) if x}.values():
+        for w in s.words:
+            if q.start <= w.start and w.end <= q.end and w.quote is None and is_cue(w, ctx.lex):
+                if not any(x.quote == ctx.index for x in s.words):
+                    continue  # an unmasked short quote: its words are the speaker's, not an incise
+                return _found(ctx, "incise", 0.85, w, speaker_of(s, w, ctx.lex), s)
+    return None
+
+
+def cue_before_colon(ctx: Context) -> Found | None:
+    """X a déclaré : « … » / X said: "…": the cue verb of the clause that the colon closes."""
+    before = ctx.before_open()
+    if not before or before[-1].text != ":":
+        return None
+    for w in reversed(before[:-1]):
+        if w.text in SENTENCE_PUNCT or w.quote is not None:
+            break
+        if is_cue(w, ctx.lex):
+            return _found(ctx, "cue_before_colon", 0.85, w, speaker_of(ctx.opening, w, ctx.lex, inverted_ok=False),
+                          ctx.opening)
+    return None
+
+
+def according_to(ctx: Context) -> Found | None:
+    """Selon X, « … » / "…", according to X: the preposition is the cue, X the speaker."""
+    for s in {id(x): x for x in (ctx.opening, ctx.closing) if x}.values():
+        for w in s.words:
+            if w.quote is not None or ctx.quote.start <= w.start < ctx.quote.end and not _in_incise(ctx, s, w):
+                continue
+            key = w.text.lower().replace("’", "'")
+            if key not in ctx.lex.cue_prepositions:
+                continue
+            nxt = s.word(w.id + 1)
+            if key == "according" and (nxt is None or nxt.text.lower() != "to"):
+                continue
+            target = s.word(w.head) if w.head else None
+            if not _nominal(target) or target.start < w.start:
+                target = next((x for x in s.words[w.id:w.id + 5] if _nominal(x) and x.text.lower() != "to"), None)
+            if target is not None:
+                return _found(ctx, "according_to", 0.85, w, target, s, lemma=ctx.lex.cue_prepositions[key])
+    return None
+
+
+def _in_incise(ctx: Context, s: Sentence, w: Word) -> bool:
+    return any(x.quote == ctx.index for x in s.words) and w.quote is None
+
+
+def cue_governs_quote(ctx: Context) -> Found | None:
+    """Une décision « désastreuse », a dénoncé… / denounced a "terrible" measure: the nearest
+    cue verb before the quote in its sentence, whose clause holds the quote."""
+    before = ctx.before_open()
+    for w in reversed(before):
+        if w.text in SENTENCE_PUNCT:
+            break
+        if is_cue(w, ctx.lex):
+            return _found(ctx, "cue_governs_quote", 0.75, w, speaker_of(ctx.opening, w, ctx.lex, inverted_ok=False),
+                          ctx.opening)
+    return None
+
+
+def cue_later_in_sentence(ctx: Context) -> Found | None:
+    """… de « mines antipersonnel » (…), a déclaré un haut responsable.: a reporting clause that
+    closes the sentence, after a comma, with its subject after the verb."""
+    words = ctx.after_close()
+    for i, w in enumerate(words):
+        if w.text in SENTENCE_PUNCT:
+            return None
+        if is_cue(w, ctx.lex):
+            clause = words[max(0, i - 3):i]
+            if not any(x.text == "," for x in clause):
+                continue
+            speaker = speaker_of(ctx.closing, w, ctx.lex)
+            if speaker is not None and (speaker.start > w.start or speaker.upos == "PRON"):
+                return _found(ctx, "cue_later_in_sentence", 0.7, w, speaker, ctx.closing)
+    return None
+
+
+RULES: list[Callable[[Context], Found | None]] = [
+    cue_after_quote,
+    cue_in_incise,
+    cue_before_colon,
+    according_to,
+    cue_governs_quote,
+    cue_later_in_sentence,
+]
+
+
+# ------------------------------------------------------------------ kinds and the document
+def quote_kind(text: str, q: QuoteSpan, found: Found) -> str:
+    """direct: the quote opens its sentence (or follows a colon, or a frame like « Selon X, »)
+    and reads as a clause; partial: words quoted inside the narrator's sentence."""
+    i = q.open_start - 1
+    while i >= 0 and text[i] in " \t\u00a0\u202f\u200b":
+        i -= 1
+    prev = text[i] if i >= 0 else "\n"
+    content = text[q.start:q.end]
+    words = content.split()
+    if prev in "\n.!?:…":
+        return "direct"
+    if prev == "," and content[:1].isupper() and len(words) >= 4:
+        return "direct"  # "According to Austin, "They don't…"", « Selon lui, « Nous … » »
+    return "partial"
+
+
+def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex: Lexicon) -> list[Found]:
+    """Run the rules on every quote of a document, then let cue-less quotes continue the
+    running speaker."""
+    out: list[Found] = []
+    for qi, q in enumerate(quotes):
+        ctx = Context(qi, q, text, lex, _sentence_at(sentences, q.open_start, q),
+                      _sentence_at(sentences, max(q.open_start, q.close_end - 1), q))
+        found = next((f for f in (rule(ctx) for rule in RULES) if f is not None and f.mention is not None), None)
+        found = found or Found(qi)
+        found.kind = quote_kind(text, q, found)
+        found.notes = list(q.notes)
+        if ctx.opening and ctx.opening.cut or ctx.closing and ctx.closing.cut:
+            found.notes.append("sentence_cut")
+        out.append(found)
+    for f in out:
+        if f.mention is None:
+            running_speaker(text, quotes, out, f)
+    for f in out:
+        if f.mention is None and f.continues is None:
+            f.kind = "not_speech" if f.kind == "partial" else f.kind
+    return out
+
+
+def running_speaker(text: str, quotes: list[QuoteSpan], found: list[Found], f: Found) -> None:
+    """A quote with no cue continues the speaker of the quote just before it: in the same
+    paragraph, or, for a quote opening a paragraph, in the paragraph before."""
+    if f.quote == 0:
+        return
+    prev = found[f.quote - 1]
+    if prev.mention is None and prev.continues is None:
+        return
+    q, pq = quotes[f.quote], quotes[prev.quote]
+    between = text[pq.close_end:q.open_start]
+    paragraphs_between = between.count("\n")
+    if paragraphs_between == 0 or (paragraphs_between == 1 and f.kind == "direct" and _opens_paragraph(text, q)):
+        f.continues = prev.quote if prev.mention is not None else prev.continues
+        f.rule, f.confidence = "running_speaker", 0.6
+
+
+def _opens_paragraph(text: str, q: QuoteSpan) -> bool:
+    i = q.open_start - 1
+    while i >= 0 and text[i] in " \t\u00a0\u202f":
+        i -= 1
+    return i < 0 or text[i] == "\n"
+
+
+def _sentence_at(sentences: list[Sentence], offset: int, q: QuoteSpan) -> Sentence | None:
+    for s in sentences:
+        if s.words and s.start <= offset < max(s.end, s.start + 1):
+            return s
+    # the mark may fall between tokens (spaces): the sentence that overlaps the quote
+    for s in sentences:
+        if s.words and s.start < q.close_end and s.end > q.open_start:
+            return s
+    return None

@@ -1,0 +1,103 @@
+"""Measure the shipped models on held-out UD test data, end to end from raw text.
+
+    python -m quotes.models.evaluate --lang fr --lang en --ud ../shared/ud [--write]
+
+Held-out sets never trained on: the ``test`` parts of ``quotes.models.train.SOURCES``, plus
+treebanks used for measuring only (CC BY-NC-SA: GUM, ParTUT), never for training.
+Prints tokens F1, sentences F1, UPOS, UAS and LAS (CoNLL 2018 evaluation, via stanza), and the
+pipeline's speed in tokens per second on one thread; ``--write`` stores them in the manifest.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import time
+from pathlib import Path
+
+from .store import PROCESSORS, shipped_models
+from .train import SOURCES, read_conllu, select
+
+MEASURE_ONLY = {
+    "fr": [("UD_French-ParTUT", "test", (0.0, 1.0))],
+    "en": [("UD_English-GUM", "test", (0.0, 1.0))],
+}
+
+
+def gold_conllu(ud: Path, parts) -> str:
+    sentences = []
+    for treebank, split, span in parts:
+        files = sorted((ud / treebank).glob(f"*-ud-{split}.conllu"))
+        sentences += select(read_conllu(files[0]), span)
+    return "\n\n".join("\n".join(s) for s in sentences) + "\n\n"
+
+
+def raw_text(conllu: str) -> str:
+    """The sentences' text, a paragraph per document (or per 10 sentences when unmarked)."""
+    paragraphs, current = [], []
+    for block in conllu.split("\n\n"):
+        lines = block.splitlines()
+        if any(l.startswith("# newdoc") for l in lines) and current:
+            paragraphs.append(" ".join(current))
+            current = []
+        text = next((l.split("=", 1)[1].strip() for l in lines if l.startswith("# text =")), None)
+        if text:
+            current.append(text)
+        if len(current) >= 10:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)
+
+
+def measure(lang: str, gold: str) -> dict:
+    import stanza
+    import torch
+    from stanza.models.common.utils import ud_scores
+
+    torch.set_num_threads(1)
+    models = shipped_models(lang)
+    kwargs = {f"{p}_model_path": str(models.paths[p]) for p in models.paths}
+    t0 = time.perf_counter()
+    nlp = stanza.Pipeline(lang=lang, dir=str(Path(__file__).parent), download_method=None,
+                          processors=",".join(p for p in PROCESSORS if p in models.paths),
+                          allow_unknown_language=True, use_gpu=False, logging_level="ERROR",
+                          pos_pretrain_path=None, depparse_pretrain_path=None, **kwargs)
+    load_s = time.perf_counter() - t0
+    text = raw_text(gold)
+    t0 = time.perf_counter()
+    doc = nlp(text)
+    parse_s = time.perf_counter() - t0
+    system = "{:C}\n\n".format(doc)
+    scores = ud_scores(io.StringIO(gold), io.StringIO(system))
+    tokens = sum(len(s.tokens) for s in doc.sentences)
+    return {
+        **{k: round(100 * scores[k].f1, 2) for k in ("Tokens", "Sentences", "Words", "UPOS", "Lemmas", "UAS", "LAS")},
+        "tokens": tokens,
+        "tokens_per_second_1_thread": round(tokens / parse_s),
+        "load_seconds": round(load_s, 2),
+    }
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lang", action="append", choices=sorted(SOURCES), required=True)
+    ap.add_argument("--ud", type=Path, default=Path("../shared/ud"))
+    ap.add_argument("--write", action="store_true", help="store the scores in the shipped manifest")
+    args = ap.parse_args(argv)
+    for lang in args.lang:
+        results = {"held_out_test": measure(lang, gold_conllu(args.ud, SOURCES[lang]["test"]))}
+        for part in MEASURE_ONLY[lang]:
+            results[f"{part[0]} {part[1]} (measure only)"] = measure(lang, gold_conllu(args.ud, [part]))
+        print(json.dumps({lang: results}, indent=2))
+        if args.write:
+            path = shipped_models(lang).paths["tokenize"].parent / "manifest.json"
+            manifest = json.loads(path.read_text())
+            manifest["scores"] = {"test_sets": {"held_out_test": [f"{t} {s} {list(f)}" for t, s, f in SOURCES[lang]["test"]],
+                                                **{k: k for k in results if k != "held_out_test"}}, **results}
+            path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,282 @@
+"""Stage 4: document-level resolution. Pronouns (il, she), « ce dernier », « le groupe »,
+descriptions (« le haut responsable ») and short names (« Austin », « M. Austin ») resolve to
+the full speaker named earlier; each speaker gets a stable id (S1, S2… in order of first
+quote) and keeps its role for later quotes.
+
+Names outside the parsed frames are found cheaply with a regex (capitalised runs), with the
+role written just before them ("US Defense Secretary Lloyd Austin") or in apposition after."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import regex
+
+from .attribution import Found
+from .lexicon import Lexicon
+from .mentions import Mention
+
+# a capitalised word or an initial ("J."); « L’administration » is an article and a noun
+CAP = r"(?!\p{Lu}['’]\p{Ll})(?:\p{Lu}\.|\p{Lu}[\p{L}'’\-]*+)"
+NAME = regex.compile(rf"{CAP}(?:[ \u00a0]++(?:(?:de|du|van|von|der|da|di|del|bin|ben|al|el|le|la|d['’])[ \u00a0]*+)?{CAP})++")
+PREPOSITIONS = {"for", "of", "at", "in", "de", "du", "des", "à", "au", "aux", "d'", "d’", "chez", "pour"}
+WORD = regex.compile(r"[\p{L}\p{N}'’\-\.]++")
+
+
+@dataclass
+class Entity:
+    name: str
+    type: str
+    name_span: Optional[tuple[int, int]] = None
+    role: Optional[tuple[int, int]] = None
+    gender: str = "any"
+    head_lemma: str = ""
+    id: Optional[str] = None
+    last_seen: int = 0
+
+    @property
+    def tokens(self) -> list[str]:
+        return [t.lower().strip(".") for t in self.name.split()]
+
+
+@dataclass
+class Resolved:
+    found: Found
+    entity: Optional[Entity]
+    mention: Optional[tuple[int, int]]
+    confidence: float
+
+
+@dataclass
+class NameInText:
+    """A name found by the cheap regex pass, with a role written beside it."""
+
+    span: tuple[int, int]
+    text: str
+    role: Optional[tuple[int, int]] = None
+    organization: bool = False
+
+
+@dataclass
+class Document:
+    text: str
+    lex: Lexicon
+    names: list[NameInText]
+    entities: list[Entity] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ the cheap name pass
+def find_names(text: str, lex: Lexicon) -> list[NameInText]:
+    """Capitalised runs of two words or more: people and organisations named in the text."""
+    out = []
+    lowercase_words = set(regex.findall(r"\b\p{Ll}[\p{L}'’\-]*+", text))
+    for m in NAME.finditer(text):
+        words = [(w.start(), w.end()) for w in regex.finditer(r"\S++", m.group())]
+        words = [(m.start() + a, m.start() + b) for a, b in words]
+        low = [text[a:b].lower().strip(".") for a, b in words]
+        # drop sentence-initial determiners, honorifics and role words:
+        # « Le président… », « M. Biden », "US Defense Secretary Lloyd Austin"
+        last_role = max((i for i, w in enumerate(low) if w in lex.role_nouns), default=-1)
+        role = (words[0][0], words[last_role][1]) if last_role > 0 else None
+        keep = words[last_role + 1:]
+        # a capitalised first word that the text also writes in lower case is an ordinary
+        # word at a sentence start ("The", "According", « Les »), not part of a name
+        while keep and (text[keep[0][0]:keep[0][1]].lower() in lex.determiners
+                        or text[keep[0][0]:keep[0][1]] in lex.honorifics
+                        or text[keep[0][0]:keep[0][1]].lower() in lex.stopwords
+                        or text[keep[0][0]:keep[0][1]].lower() in lowercase_words):
+            keep = keep[1:]
+        if len(keep) > 2 and regex.search(r"['’]s$", text[keep[0][0]:keep[0][1]]):
+            keep = keep[1:]  # "It's Joe Biden"
+        if len(keep) < 2:
+            continue
+        start, end = keep[0][0], keep[-1][1]
+        while text[end - 1] in ".,;:" or text[end - 2:end] in ("'s", "’s"):
+            end -= 1 if text[end - 1] in ".,;:" else 2  # "Biden's", a final period
+        name = text[start:end]
+        org = any(w.lower().strip(".") in lex.organization_words for w in name.split()) or \
+            any(" " in ow and ow in name.lower() for ow in lex.organization_words)
+        out.append(NameInText((start, end), name, role or _role_near(text, start, end, lex), org))
+    return out
+
+
+APPOSITION_BEFORE = regex.compile(
+    r"(?:^|\s)(?:(?:le|la|the|former)\s++|l['’])(?P<role>[^,.;:!?\n«»\"]{2,60}?)\s*+,\s*+$", regex.I)
+ROLE_OPENERS = {"haut", "haute", "nouveau", "nouvelle", "ancien", "ancienne", "senior", "former", "top"}
+
+
+def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[int, int]]:
+    """« le président élu Donald Trump », « le secrétaire à la Défense, Lloyd Austin »,
+    "Elliot de Faramond, spokesperson for Handicap International"."""
+    window = text[max(0, start - 80):start]
+    base = start - len(window)
+    for m in APPOSITION_BEFORE.finditer(window, overlapped=True):
+        if m.group("role").split()[0].lower() in lex.role_nouns | ROLE_OPENERS:
+            return base + m.start("role"), base + m.end("role")
+    # before, without a comma: words back to a determiner
+    role_words = []
+    for w in reversed(list(WORD.finditer(window))):
+        low = w.group().lower()
+        if low in lex.determiners or "," in window[w.end():] or "\n" in window[w.end():]:
+            break
+        role_words.insert(0, w)
+        if len(role_words) > 5:
+            role_words = []
+            break
+    while role_words and role_words[0].group().lower() not in lex.role_nouns:
+        role_words.pop(0)
+    if role_words and role_words[-1].group().lower() not in PREPOSITIONS:
+        return base + role_words[0].start(), base + role_words[-1].end()
+    # after: ", spokesperson for Handicap International," (up to the next comma or period)
+    m = regex.match(r",\s++((?:\p{L}[\p{L}'’\-]*+\s*+){1,8}?)(?=[,.;]|$)", text[end:end + 120])
+    if m and m.group(1).split()[0].lower() in lex.role_nouns:
+        s = end + m.start(1)
+        return s, s + len(m.group(1).rstrip())
+    return None
+
+
+# ------------------------------------------------------------------ resolution
+def resolve(text: str, found: list[Found], lex: Lexicon) -> list[Resolved]:
+    doc = Document(text, lex, find_names(text, lex))
+    out: list[Resolved] = []
+    for f in found:
+        if f.continues is not None:
+            prev = out[f.continues]
+            out.append(Resolved(f, prev.entity, prev.mention, f.confidence))
+            continue
+        if f.mention is None:
+            out.append(Resolved(f, None, None, f.confidence if f.rule != "none" else 0.3))
+            continue
+        m = f.mention
+        entity, confidence = RESOLVERS[m.form](doc, m, f)
+        if entity is not None:
+            entity.last_seen = m.span[0]
+            if m.role and not entity.role:
+                entity.role = m.role
+            if m.gender != "any" and entity.gender == "any":
+                entity.gender = m.gender
+        out.append(Resolved(f, entity, m.span, f.confidence * confidence))
+    _number(out)
+    return out
+
+
+def _number(resolved: list[Resolved]) -> None:
+    n = 0
+    for r in resolved:
+        if r.entity is not None and r.entity.id is None:
+            n += 1
+            r.entity.id = f"S{n}"
+
+
+def _add(doc: Document, entity: Entity) -> Entity:
+    doc.entities.append(entity)
+    return entity
+
+
+def _text(doc: Document, span: tuple[int, int]) -> str:
+    return doc.text[span[0]:span[1]]
+
+
+def _strip_honorific(name: str, lex: Lexicon) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0] in lex.honorifics:
+        words = words[1:]
+    return " ".join(words)
+
+
+def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
+    """A name: the entity it names, or the fuller name written elsewhere ("Austin" → Lloyd Austin)."""
+    name = _strip_honorific(_text(doc, m.name), doc.lex)
+    tokens = [t.lower().strip(".") for t in name.split()]
+    for e in doc.entities:
+        if e.tokens == tokens or (len(tokens) < len(e.tokens) and e.tokens[-len(tokens):] == tokens):
+            return e, 1.0
+        if len(tokens) > len(e.tokens) and tokens[-len(e.tokens):] == e.tokens and e.type != "anonymous":
+            e.name, e.name_span = name, m.name  # the fuller name, met later
+            return e, 1.0
+    if m.type != "organization":
+        fuller = [n for n in doc.names if len(n.text.split()) > len(tokens)
+                  and [t.lower().strip(".") for t in n.text.split()][-len(tokens):] == tokens]
+        if fuller:
+            before = [n for n in fuller if n.span[0] < m.span[0]] or fuller
+            n = before[-1]
+            return _add(doc, Entity(n.text, "person", n.span, m.role or n.role, m.gender, m.head_lemma)), 0.95
+    role = m.role
+    if role is None and m.type != "organization":
+        role = next((n.role for n in doc.names if n.span == m.name and n.role), None)
+    return _add(doc, Entity(name, m.type if m.type != "unknown" else "person", m.name, role, m.gender, m.head_lemma)), 1.0
+
+
+def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity], float]:
+    """il / she: the latest speaker of a compatible gender; else the latest person named."""
+    plural = m.gender in ("plural", "neuter")  # ils, they, it: organisations first
+    for e in sorted(doc.entities, key=lambda e: -e.last_seen):
+        if plural and e.type in ("organization", "anonymous", "unknown"):
+            return e, 0.85
+        if not plural and e.type != "organization" and e.gender in ("any", m.gender):
+            return e, 0.9
+    if doc.entities and plural:
+        return max(doc.entities, key=lambda e: e.last_seen), 0.6
+    person = _last_person_before(doc, m.span[0])
+    if person is not None:
+        return _entity_for_name(doc, person, m), 0.7
+    return None, 0.0
+
+
+def resolve_latter(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity], float]:
+    """« ce dernier », "the latter": the last person named before the mention."""
+    person = _last_person_before(doc, m.span[0])
+    if person is None:
+        return resolve_pronoun(doc, m, f)
+    return _entity_for_name(doc, person, m), 0.85
+
+
+def resolve_org_ref(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
+    """« le groupe », "the company": the latest organisation speaker, else a new one."""
+    for e in sorted(doc.entities, key=lambda e: -e.last_seen):
+        if e.type == "organization":
+            return e, 0.85
+    orgs = [n for n in doc.names if n.organization and n.span[0] < m.span[0]]
+    if orgs:
+        return _entity_for_name(doc, orgs[-1], m, kind="organization"), 0.7
+    return _add(doc, Entity(_text(doc, m.span), "organization", m.span, None, "any", m.head_lemma)), 0.6
+
+
+def resolve_description(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
+    """« le haut responsable », "the minister": the earlier speaker with that head noun or role."""
+    head = m.head_lemma
+    for e in sorted(doc.entities, key=lambda e: -e.last_seen):
+        role = _text(doc, e.role).lower() if e.role else ""
+        if head and (head == e.head_lemma or head in role.split() or (e.type == "anonymous" and head in e.name.lower().split())):
+            return e, 0.8
+    return _add(doc, Entity(_text(doc, m.span), m.type if m.type != "unknown" else "anonymous", m.span, None,
+                            m.gender, head)), 0.7
+
+
+def resolve_anonymous(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
+    """« un haut responsable américain », "a senior official": a new anonymous source."""
+    return _add(doc, Entity(_text(doc, m.span), "anonymous", m.span, None, "any", m.head_lemma)), 1.0
+
+
+RESOLVERS = {
+    "name": resolve_name,
+    "pronoun": resolve_pronoun,
+    "latter": resolve_latter,
+    "org_ref": resolve_org_ref,
+    "description": resolve_description,
+    "anonymous": resolve_anonymous,
+}
+
+
+def _last_person_before(doc: Document, offset: int) -> Optional[NameInText]:
+    people = [n for n in doc.names if n.span[1] <= offset and not n.organization]
+    return people[-1] if people else None
+
+
+def _entity_for_name(doc: Document, n: NameInText, m: Mention, kind: str = "person") -> Entity:
+    tokens = [t.lower().strip(".") for t in n.text.split()]
+    for e in doc.entities:
+        if e.tokens == tokens or e.tokens[-len(tokens):] == tokens or tokens[-len(e.tokens):] == e.tokens:
+            return e
+    gender = m.gender if m.gender in ("masc", "fem") else "any"
+    return _add(doc, Entity(n.text, kind, n.span, n.role, gender, m.head_lemma))
