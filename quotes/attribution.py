@@ -15,7 +15,8 @@ from .spans import QuoteSpan
 RELATIVE = {"qui", "who", "that", "which", "lequel", "laquelle", "whom"}
 SENTENCE_PUNCT = {".", "!", "?", "…", ";"}
 AUXILIARIES = {"avoir", "être", "have", "be", "do", "will", "would"}
-MAX_CUE_DISTANCE = 6  # words between a closing mark and its cue: ", a-t-il ajouté", "," he said
+MAX_CUE_DISTANCE = 12  # words between a closing mark and its cue: ", a-t-il ajouté", "," the
+# hospital's director, Anita Kowalski, said — a verb that is not a cue stops the search
 
 
 @dataclass
@@ -250,8 +251,8 @@ def quote_kind(text: str, q: QuoteSpan, found: Found) -> str:
     words = content.split()
     if prev in "\n.!?:…":
         return "direct"
-    if prev == "," and content[:1].isupper() and len(words) >= 4:
-        return "direct"  # "According to Austin, "They don't…"", « Selon lui, « Nous … » »
+    if prev in ",;" and len(words) >= 4:
+        return "direct"  # "According to Austin, "They don't…"", « Selon lui, « nous … » »
     return "partial"
 
 
@@ -265,6 +266,8 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
         found = next((f for f in (rule(ctx) for rule in RULES) if f is not None and f.mention is not None), None)
         found = found or Found(qi)
         found.kind = quote_kind(text, q, found)
+        if qi and out[-1].cue is not None and found.cue is out[-1].cue and out[-1].kind == "direct":
+            found.kind = "direct"  # the second half of a split sentence: "A," she said, "b."
         found.notes = list(q.notes)
         if ctx.opening and ctx.opening.cut or ctx.closing and ctx.closing.cut:
             found.notes.append("sentence_cut")

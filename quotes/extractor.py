@@ -61,8 +61,8 @@ class Extractor:
     """Finds every direct quote of a document with its speaker, role and cue.
 
     lang: "fr", "en" or "auto" (detected per document, offline).
-    models: "shipped" (default, inside the package) or "official" (stanza's, downloaded by
-    ``quotes models download``). whole_document: parse every sentence instead of only the
+    models: "shipped" (default, inside the package), "official" (stanza's, downloaded by
+    ``quotes models download``) or a folder of retrained models (``<folder>/<lang>/manifest.json``). whole_document: parse every sentence instead of only the
     frames around quotes (slower; same records). jobs: processes for ``extract_many``.
     """
 

@@ -14,9 +14,26 @@ only used as the metadata url when the page has no canonical link of its own).
 """
 from __future__ import annotations
 
+import re
+
 from .extractor import ExtractionError
 
 __all__ = ["extract_article"]
+
+# Page furniture, recognised by a class or an id whose first part (before any "-" or "_":
+# "ad--banner", "cookie_consent", "comments-list") is one of these: ads, cookie and consent
+# banners, newsletter boxes, share bars, recommendation widgets, comment threads. Removed
+# before extraction, so that a "Publicité" label or a consent notice is never taken for text.
+_FURNITURE = frozenset("""
+ad ads advert adverts advertisement advertising adslot adunit dfp publicite publicité sponsor
+sponsored promo cookie cookies consent gdpr cmp onetrust didomi newsletter outbrain taboola
+share sharing social related comment comments
+""".split())
+_TOKEN_HEAD = re.compile(r"[^-_]+")
+_KEEP = frozenset({"html", "body"})
+# A page whose only text is a word or two (a label, a button) has no article.
+_MIN_WORDS = 3
+_WORD = re.compile(r"\w*[^\W\d_]\w*")
 
 # metadata key -> attribute of trafilatura's Document
 _METADATA = (("title", "title"), ("date", "date"), ("author", "author"), ("site", "sitename"), ("url", "url"))
@@ -30,6 +47,26 @@ def _trafilatura():
             "html_unsupported", f"reading HTML needs trafilatura (pip install trafilatura): {exc}"
         ) from exc
     return trafilatura
+
+
+def _is_furniture(element) -> bool:
+    if not isinstance(element.tag, str) or element.tag.lower() in _KEEP:
+        return False
+    if element.get("hidden") is not None or (element.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
+    for name in names:
+        head = _TOKEN_HEAD.match(name)
+        if head and head.group() in _FURNITURE:
+            return True
+    return False
+
+
+def _prune(tree) -> None:
+    """Drop the page furniture (see _FURNITURE) and hidden elements, keeping the text around them."""
+    for el in [el for el in tree.iter() if _is_furniture(el)]:
+        if el.getparent() is not None:
+            el.drop_tree()
 
 
 def _paragraphs(text: str) -> str:
@@ -55,9 +92,12 @@ def extract_article(html: str, url: str | None = None) -> tuple[str, dict[str, s
     trafilatura = _trafilatura()
     # Parse the string ourselves: what reaches trafilatura is a tree, never something
     # that could be taken for an address to download.
-    tree = trafilatura.load_html(html)
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
     if tree is None:
         raise ExtractionError("html_no_text", "the input could not be parsed as an HTML page")
+    _prune(tree)
     doc = trafilatura.bare_extraction(
         tree,
         url=url or None,
@@ -70,12 +110,16 @@ def extract_article(html: str, url: str | None = None) -> tuple[str, dict[str, s
         deduplicate=False,
         with_metadata=True,
     )
-    text = _paragraphs(doc.text or "") if doc is not None else ""
-    if not text:
-        raise ExtractionError("html_no_text", "no article text found in the HTML page")
+    if doc is not None and not isinstance(doc, dict):  # trafilatura 2: a Document; 1.x: a dict
+        doc = {key: getattr(doc, key, None) for key in ("text", *(attr for _, attr in _METADATA))}
+    doc = doc or {}
+    text = _paragraphs(doc.get("text") or "")
+    if len(_WORD.findall(text)) < _MIN_WORDS:
+        raise ExtractionError("html_no_text", "no article text found in the HTML page"
+                              + (f" (only {text[:40]!r})" if text else ""))
     metadata: dict[str, str] = {}
     for key, attribute in _METADATA:
-        value = getattr(doc, attribute, None)
+        value = doc.get(attribute)
         if isinstance(value, str) and value.strip():
             metadata[key] = value.strip()
     return text, metadata

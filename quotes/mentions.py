@@ -108,7 +108,10 @@ def _strip_leading(words: list[Word], lex: Lexicon) -> list[Word]:
 def _role_side(words: list[Word], run: list[Word], lex: Lexicon) -> tuple[int, int] | None:
     """The role: what stands beside the name in the phrase (apposition or modifier)."""
     first, last = words.index(run[0]), words.index(run[-1])
-    sides = [_strip_leading(words[:first], lex), _strip_leading(words[last + 1:], lex)]
+    sides = [words[:first], words[last + 1:]]
+    # a possessor is not part of the role: "the hospital's director" → director
+    sides = [s[max((i + 1 for i, w in enumerate(s) if w.text in ("'s", "’s")), default=0):] for s in sides]
+    sides = [_strip_leading(s, lex) for s in sides]
     sides = [s for s in sides if any(w.upos in ("NOUN", "ADJ", "PROPN") for w in s)]
     if not sides:
         return None
@@ -162,10 +165,16 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
         role_words, name_words = _split_role_from_run(run, lex)
         name_words = [w for w in name_words if w.text not in lex.honorifics] or name_words
         honor = [w for w in run if w.text in lex.honorifics]
-        mention_words = (honor + name_words) if honor and honor[0].start < name_words[0].start else name_words
-        if _is_org(core, lex) and (head in run or head.upos == "NOUN" and _is_capitalised(head)):
+        # an honorific stays in a short name (« M. Martin ») but not in a full one
+        single = len([w for w in name_words if w.text.lower() not in lex.name_particles]) == 1
+        mention_words = (honor + name_words) if honor and single and honor[0].start < name_words[0].start else name_words
+        if _is_org(core, lex) and head in run or head.upos in ("NOUN", "PROPN") and _is_capitalised(head) and _is_org(core, lex):
             # an organisation is named by its whole phrase: « Campagne internationale pour … (ICBL) »
             return Mention(_span(core), "name", name=_span(core), type="organization", head_lemma=head.lemma.lower())
+        if _is_org([head], lex) and head not in run:
+            # « le syndicat SNUipp-FSU »: a common noun and the organisation's proper name
+            return Mention(_span(name_words), "name", name=_span(name_words), type="organization",
+                           head_lemma=head.lemma.lower())
         role = _span(role_words) if role_words else _role_side(words, run, lex)
         gender = "fem" if any(w.text in ("Mme", "Mrs.", "Ms.", "Mrs", "Ms", "Mlle", "Miss") for w in honor) else \
             "masc" if any(w.text in ("M.", "Mr.", "Mr") for w in honor) else "any"

@@ -57,7 +57,8 @@ class Sentence:
 class Parser:
     """A stanza pipeline for one language, loaded from explicit model paths, never downloading."""
 
-    def __init__(self, lang: str, models: str = "shipped", threads: int | None = None):
+    def __init__(self, lang: str, models: str = "shipped", threads: int | None = None,
+                 folder: Path | None = None):
         import torch
         import stanza
 
@@ -65,8 +66,12 @@ class Parser:
             torch.set_num_threads(threads)
         logging.getLogger("stanza").setLevel(logging.ERROR)
         self.lang = lang
-        self.models: ModelSet = shipped_models(lang) if models == "shipped" else official_models(lang)
-        if models == "shipped":
+        if models == "official":
+            self.models: ModelSet = official_models(lang)
+        else:  # "shipped", or a folder holding <lang>/manifest.json (models you retrained)
+            folder = folder or (None if models == "shipped" else Path(models) / lang)
+            self.models = shipped_models(lang, folder)
+        if models != "official":
             paths = self.models.paths
             kwargs = {f"{p}_model_path": str(paths[p]) for p in paths}
             kwargs.update(pos_pretrain_path=None, depparse_pretrain_path=None)
@@ -79,8 +84,9 @@ class Parser:
                 )
             except Exception as exc:  # stanza raises many kinds on a bad file
                 raise ModelError(
-                    f"could not load the shipped {lang} models from {Path(__file__).parent / 'models' / lang}: "
-                    f"{exc}; reinstall quotes or retrain with python -m quotes.models.train --lang {lang}"
+                    f"could not load the {lang} models {', '.join(str(p) for p in paths.values())}: "
+                    f"{type(exc).__name__}: {exc}; reinstall quotes or retrain with "
+                    f"python -m quotes.models.train --lang {lang} --ud ../shared/ud"
                 ) from None
         else:
             self.nlp = stanza.Pipeline(

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Union
 
-from .extractor import Document
+from .extractor import Document, ExtractionError
 from .lexicon import SUPPORTED_LANGUAGES
 from .records import ErrorRecord
 
@@ -41,6 +43,7 @@ FOLDER_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")
 BOM = b"\xef\xbb\xbf"
 BINARY_SNIFF = 8192
+SURROGATE = re.compile("[\ud800-\udfff]")
 ENCODING_ERRORS = ("strict", "replace")
 
 
@@ -103,6 +106,14 @@ def read_folder(root: Path, options: ReadOptions) -> Iterator[Item]:
                 yield _error(doc_id, str(path), "symlink_outside",
                              f"symbolic link to {target}, outside the folder {root}: not followed")
                 continue
+        try:
+            regular = stat.S_ISREG(path.stat().st_mode) or path.is_dir()
+        except OSError as exc:
+            yield _error(doc_id, str(path), "unreadable_file", _os_message(exc))
+            continue
+        if not regular:  # a named pipe would block the run, a device never ends
+            yield _error(doc_id, str(path), "unreadable_file", "not a regular file (pipe, socket or device)")
+            continue
         yield from read_file(path, options, doc_id=doc_id)
 
 
@@ -122,7 +133,12 @@ def read_file(path: Path, options: ReadOptions, doc_id: str) -> Iterator[Item]:
             if b"\x00" in head:
                 yield _error(doc_id, source, "binary_content", "NUL bytes in the first 8 KB: binary, not JSONL")
                 return
-            yield from read_jsonl(handle, source, options)
+            found = False
+            for item in read_jsonl(handle, source, options):
+                found = True
+                yield item
+        if not found:  # reported, so that an empty export is not mistaken for "no quotes"
+            yield _error(doc_id, source, "empty_text", "the JSONL file holds no document")
         return
     try:
         data = path.read_bytes()
@@ -152,7 +168,7 @@ def read_stdin(stream: BinaryIO, options: ReadOptions) -> Iterator[Item]:
     head: list[bytes] = []
     for line in lines:
         head.append(line.removeprefix(BOM) if not head else line)
-        if line.strip():
+        if head[-1].strip():
             break
     if b"".join(head).lstrip()[:1] == b"{":
         if b"\x00" in b"".join(head)[:BINARY_SNIFF]:
@@ -241,7 +257,7 @@ def _document(data: bytes, doc_id: str, source: str, options: ReadOptions, html:
         _check_text(text)
     except _Bad as bad:
         return _error(doc_id, source, bad.kind, str(bad))
-    return Document(doc_id, text, source=source, metadata=metadata)
+    return Document(_clean(doc_id), text, source=_clean(source), metadata=metadata)
 
 
 def _jsonl_line(line: bytes, source: str, options: ReadOptions) -> Item:
@@ -272,13 +288,19 @@ def _jsonl_line(line: bytes, source: str, options: ReadOptions) -> Item:
             if lang is not None and lang not in (*SUPPORTED_LANGUAGES, "auto"):
                 raise _Bad("unsupported_language", f"unsupported language {lang!r}: supported languages "
                                                    f"are {', '.join(SUPPORTED_LANGUAGES)} (or 'auto')")
+        surrogate = SURROGATE.search(text)
+        if surrogate:  # "\ud800" escapes: valid JSON, not valid Unicode
+            if options.encoding_errors != "replace":
+                raise _Bad("invalid_text", f"lone surrogate U+{ord(surrogate.group()):04X} at character "
+                                           f"{surrogate.start()}: not valid Unicode; use --encoding-errors replace")
+            text = SURROGATE.sub("\ufffd", text)
         metadata: dict[str, str] = {}
         if options.html:
             text, metadata = _from_html(text)
         _check_text(text)
     except _Bad as bad:
         return _error(doc_id, source, bad.kind, str(bad))
-    return Document(doc_id, text, source=source, lang=lang, metadata=metadata)
+    return Document(_clean(doc_id), text, source=_clean(source), lang=lang, metadata=metadata)
 
 
 def _check_text(text: str) -> None:
@@ -292,6 +314,8 @@ def _from_html(html: str) -> tuple[str, dict[str, str]]:
     extract = _html_extractor()
     try:
         text, metadata = extract(html)
+    except ExtractionError as exc:  # e.g. html_no_text: a page without an article
+        raise _Bad(exc.kind, str(exc)) from None
     except Exception as exc:  # a broken page costs one document, never the run
         raise _Bad("invalid_html", f"the HTML could not be read: {type(exc).__name__}: {exc}") from None
     if not isinstance(text, str):
@@ -313,7 +337,12 @@ def _json_type(value: object) -> str:
 
 
 def _error(doc_id: str, source: str, kind: str, message: str) -> ErrorRecord:
-    return ErrorRecord(doc_id=doc_id, source=source, error=kind, message=message)
+    return ErrorRecord(doc_id=_clean(doc_id), source=_clean(source), error=kind, message=_clean(message))
+
+
+def _clean(value: str) -> str:
+    """Ids, paths and messages as valid Unicode (undecodable file names, lone surrogates → ?)."""
+    return value if not SURROGATE.search(value) else value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _os_message(exc: OSError) -> str:

@@ -77,7 +77,7 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
         # drop sentence-initial determiners, honorifics and role words:
         # « Le président… », « M. Biden », "US Defense Secretary Lloyd Austin"
         last_role = max((i for i, w in enumerate(low) if w in lex.role_nouns), default=-1)
-        role = (words[0][0], words[last_role][1]) if last_role > 0 else None
+        role = (words[0][0], words[last_role][1]) if last_role >= 0 else None
         keep = words[last_role + 1:]
         # a capitalised first word that the text also writes in lower case is an ordinary
         # word at a sentence start ("The", "According", « Les »), not part of a name
@@ -128,11 +128,45 @@ def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[
     if role_words and role_words[-1].group().lower() not in PREPOSITIONS:
         return base + role_words[0].start(), base + role_words[-1].end()
     # after: ", spokesperson for Handicap International," (up to the next comma or period)
-    m = regex.match(r",\s++((?:\p{L}[\p{L}'’\-]*+\s*+){1,8}?)(?=[,.;]|$)", text[end:end + 120])
-    if m and m.group(1).split()[0].lower() in lex.role_nouns:
+    m = regex.match(r",\s++(?:(?:the|a|an|le|la|les|son|sa|ses|his|her|its|their)\s++|l['’])?"
+                    r"((?:\p{L}[\p{L}'’\-]*+\s*+){1,10}?)(?=[,.;]|$)", text[end:end + 160])
+    if m and m.group(1).split()[0].lower() in lex.role_nouns | ROLE_OPENERS:
         s = end + m.start(1)
         return s, s + len(m.group(1).rstrip())
     return None
+
+
+def _antecedent_phrase(doc: "Document", m: Mention) -> Optional[tuple[int, int]]:
+    """The fuller phrase written earlier for « le ministère » (« Le ministère de l’Éducation
+    nationale ») or "the official" ("a senior administration official"): the head word, its
+    capitalised complements, or the indefinite phrase ending in it."""
+    head = doc.text[m.span[0]:m.span[1]].split()[-1]
+    before = doc.text[max(0, m.span[0] - 1500):m.span[0]]
+    base = m.span[0] - len(before)
+    if m.form == "org_ref":
+        found = None
+        for hit in regex.finditer(rf"\b{regex.escape(head)}\b", before, regex.I):
+            words = list(regex.finditer(r"\S++", before[hit.end():hit.end() + 120]))
+            end, prev_cap = hit.end(), False
+            for w in words:
+                t = w.group().strip(",.;:")
+                cap = t[:1].isupper() or regex.match(r"^[ld]['’]\p{Lu}", t, regex.I) is not None
+                if t.lower() in PREPOSITIONS | {"la", "le", "les", "the", "l'", "l’"} or cap or \
+                        (prev_cap and len(t) > 3 and t.lower() not in doc.lex.stopwords and t.lower() not in doc.lex.cue_verb_forms):
+                    if cap or prev_cap and not t.lower() in PREPOSITIONS:
+                        end = hit.end() + w.start() + len(t)
+                    prev_cap = cap
+                    if w.group()[-1] in ",.;:":
+                        break
+                else:
+                    break
+            if end > hit.end():
+                found = (base + hit.start(), base + end)
+        return found
+    found = None
+    for hit in regex.finditer(rf"\b(?:an?|un|une|des|plusieurs)\s++(?:[\p{{Ll}}\-]++\s++){{0,4}}?{regex.escape(head)}\b", before, regex.I):
+        found = (base + hit.start(), base + hit.end())
+    return found
 
 
 # ------------------------------------------------------------------ resolution
@@ -236,6 +270,9 @@ def resolve_org_ref(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]
     for e in sorted(doc.entities, key=lambda e: -e.last_seen):
         if e.type == "organization":
             return e, 0.85
+    phrase = _antecedent_phrase(doc, m)
+    if phrase is not None:
+        return _add(doc, Entity(_text(doc, phrase), "organization", phrase, None, "any", m.head_lemma)), 0.75
     orgs = [n for n in doc.names if n.organization and n.span[0] < m.span[0]]
     if orgs:
         return _entity_for_name(doc, orgs[-1], m, kind="organization"), 0.7
@@ -249,6 +286,9 @@ def resolve_description(doc: Document, m: Mention, f: Found) -> tuple[Entity, fl
         role = _text(doc, e.role).lower() if e.role else ""
         if head and (head == e.head_lemma or head in role.split() or (e.type == "anonymous" and head in e.name.lower().split())):
             return e, 0.8
+    phrase = _antecedent_phrase(doc, m)
+    if phrase is not None:  # "a senior administration official" … "the official said"
+        return _add(doc, Entity(_text(doc, phrase), "anonymous", phrase, None, m.gender, head)), 0.75
     return _add(doc, Entity(_text(doc, m.span), m.type if m.type != "unknown" else "anonymous", m.span, None,
                             m.gender, head)), 0.7
 

@@ -92,7 +92,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     def emit(close_start: int, close_end: int, closed: bool) -> None:
         nonlocal open_at, depth, paragraphs, notes, last_close
         start, end = _trim(text, open_at + 1, close_start)
-        if end > start:
+        if end > start and (closed or _opens_utterance(text, open_at)):
             quotes.append(QuoteSpan(open_at, close_end, start, end, mark, closed, paragraphs, notes))
         open_at, depth, paragraphs, notes, last_close = None, 0, 1, [], None
 
@@ -146,6 +146,15 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             notes.append("unclosed_quote")
             emit(len(text), len(text), False)
     return quotes
+
+
+def _opens_utterance(text: str, i: int) -> bool:
+    """An unclosed quote is trusted only where a whole utterance starts: at a paragraph or
+    sentence start, or after a colon. Elsewhere its extent cannot be known: it is dropped."""
+    j = i - 1
+    while j >= 0 and text[j] in INNER_SPACE:
+        j -= 1
+    return j < 0 or text[j] in "\n\r:.!?…"
 
 
 def _closes_here(text: str, i: int) -> bool:

@@ -1,0 +1,167 @@
+"""How the cost of extraction grows with the size of a document: it should grow linearly.
+
+    python benchmarks/robustness.py                       # 1 MB and 5 MB, 5 000 and 10 000 marks
+    python benchmarks/robustness.py --budget 30 --no-extractor
+
+Times the regex stages (find_quotes, mask, split_sentences) and the whole extractor on
+generated documents: news-like text of two sizes, and two documents of unbalanced quote
+marks. For each pair it prints the ratio of the times next to the ratio of the sizes (linear
+growth: the two ratios are close; quadratic: the time ratio is the square of the size ratio).
+Every measure stops after --budget seconds (the extractor's parser after --extractor-budget
+seconds in all), and is then printed as "> N s". A scaling probe on small texts follows, so
+that a stage too slow for the big documents still shows how it grows.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import signal
+import time
+from contextlib import contextmanager
+
+from quotes import spans
+from quotes.extractor import Extractor
+from quotes.frames import mask, split_sentences
+from quotes.lexicon import get_lexicon
+
+SEED = 11
+SENTENCES = [
+    "« Nous ne céderons pas », a déclaré la ministre de l'Intérieur, Anne Roy.",
+    "Le conseil municipal s'est réuni hier soir à la mairie.",
+    "Selon M. Dupont, « la situation est grave mais pas désespérée, et nous le savons tous ».",
+    "Il a évoqué un « moment historique » pour la région.",
+    "« C'est une erreur », estime un haut responsable, qui a requis l'anonymat.",
+    "Les syndicats appellent à une nouvelle journée de mobilisation jeudi.",
+]
+
+
+class OverBudget(Exception):
+    pass
+
+
+@contextmanager
+def budget(seconds: float):
+    """Stop the block after `seconds` (SIGALRM; main thread, Unix)."""
+    def stop(signum, frame):
+        raise OverBudget
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def news(size: int, seed: int = SEED) -> str:
+    rng = random.Random(seed)
+    parts, n = [], 0
+    while n < size:
+        s = rng.choice(SENTENCES) + ("\n" if rng.random() < 0.25 else " ")
+        parts.append(s)
+        n += len(s)
+    return "".join(parts)[:size]
+
+
+def unbalanced(marks: int, seed: int = SEED) -> str:
+    rng = random.Random(seed)
+    words = "la ministre a dit que nous ne céderons pas".split()
+    return "".join(rng.choice("«««“„\"‹‘»”’") + " " + " ".join(rng.sample(words, 3)) + rng.choice([" ", ". ", "\n"])
+                   for _ in range(marks))
+
+
+def timed(fn, seconds: float):
+    """(elapsed seconds, result) or (None, None) when over budget."""
+    start = time.perf_counter()
+    try:
+        with budget(seconds):
+            result = fn()
+    except OverBudget:
+        return None, None
+    return time.perf_counter() - start, result
+
+
+def regex_stages(text: str, seconds: float) -> dict[str, float | None]:
+    lex = get_lexicon("fr")
+    out: dict[str, float | None] = {}
+    out["find_quotes"], quotes = timed(lambda: spans.find_quotes(text), seconds)
+    if quotes is None:
+        return {**out, "mask": None, "split": None}
+    out["mask"], masked = timed(lambda: mask(text, quotes, lex), seconds)
+    out["split"] = timed(lambda: split_sentences(masked, quotes), seconds)[0] if masked is not None else None
+    return out
+
+
+def fmt(t: float | None, cap: float) -> str:
+    return f"{t:9.3f} s" if t is not None else f"   > {cap:.0f} s"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{b / a:7.1f}x" if a and b is not None else "    n/a"
+
+
+def compare(label: str, docs: list[tuple[str, str]], seconds: float) -> None:
+    (name_a, a), (name_b, b) = docs
+    print(f"\n{label}: {name_a} ({len(a):,} chars) vs {name_b} ({len(b):,} chars), "
+          f"size ratio {len(b) / len(a):.1f}x")
+    ta, tb = regex_stages(a, seconds), regex_stages(b, seconds)
+    for stage in ta:
+        print(f"  {stage:<12} {fmt(ta[stage], seconds)} {fmt(tb[stage], seconds)}   time ratio {ratio(ta[stage], tb[stage])}")
+
+
+def probe(seconds: float) -> None:
+    print("\nscaling probe (news text): each row doubles the size")
+    previous: dict[str, float | None] = {}
+    for size in (25_000, 50_000, 100_000, 200_000):
+        times = regex_stages(news(size), seconds)
+        row = "  ".join(f"{k} {fmt(v, seconds)} ({ratio(previous.get(k), v).strip()})" for k, v in times.items())
+        print(f"  {size:>8,} chars  {row}")
+        previous = times
+
+
+def whole_extractor(docs: list[tuple[str, str]], seconds: float) -> None:
+    print(f"\nwhole extractor (parser included; {seconds:.0f} s in all)")
+    extractor = Extractor("fr")
+    left = seconds
+    results = []
+    for name, text in docs:
+        if left <= 0:
+            print(f"  {name:<16} skipped (budget spent)")
+            continue
+        start = time.perf_counter()
+        try:
+            with budget(left):
+                records = extractor.extract(text, lang="fr", doc_id=name)
+            elapsed = time.perf_counter() - start
+            results.append(elapsed)
+            print(f"  {name:<16} {elapsed:9.3f} s  {len(records)} quote records")
+        except OverBudget:
+            print(f"  {name:<16}    > {left:.0f} s (stopped)")
+        except Exception as exc:  # no models installed, etc.: say so and go on
+            print(f"  {name:<16} unavailable: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            return
+        left -= time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs=2, default=[1_000_000, 5_000_000])
+    parser.add_argument("--marks", type=int, nargs=2, default=[5_000, 10_000])
+    parser.add_argument("--budget", type=float, default=60, help="seconds per measure (default 60)")
+    parser.add_argument("--extractor-budget", type=float, default=60, help="seconds for the whole extractor")
+    parser.add_argument("--no-extractor", action="store_true")
+    parser.add_argument("--no-probe", action="store_true")
+    args = parser.parse_args()
+    sized = [(f"{s / 1e6:g} MB", news(s)) for s in args.sizes]
+    marked = [(f"{m:,} marks", unbalanced(m)) for m in args.marks]
+    compare("regex stages, news text", sized, args.budget)
+    compare("regex stages, unbalanced marks", marked, args.budget)
+    if not args.no_probe:
+        probe(args.budget)
+    if not args.no_extractor:
+        whole_extractor(marked + sized, args.extractor_budget)
+
+
+if __name__ == "__main__":
+    main()
