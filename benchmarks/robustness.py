@@ -71,15 +71,23 @@ def unbalanced(marks: int, seed: int = SEED) -> str:
                    for _ in range(marks))
 
 
-def timed(fn, seconds: float):
-    """(elapsed seconds, result) or (None, None) when over budget."""
-    start = time.perf_counter()
-    try:
-        with budget(seconds):
-            result = fn()
-    except OverBudget:
-        return None, None
-    return time.perf_counter() - start, result
+def timed(fn, seconds: float, repeat: int = 3):
+    """(best elapsed seconds, result) or (None, None) when over budget.
+
+    A measure under a second is repeated (best of `repeat`): the machine may be busy."""
+    best, result = None, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        try:
+            with budget(seconds):
+                result = fn()
+        except OverBudget:
+            return None, None
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+        if elapsed > 1:
+            break
+    return best, result
 
 
 def regex_stages(text: str, seconds: float) -> dict[str, float | None]:

@@ -8,6 +8,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import os
 import re
 import sys
 from collections import deque
@@ -37,11 +38,23 @@ def clean_errors():
     """Library errors as one-line click errors, never tracebacks."""
     try:
         yield
+    except BrokenPipeError:  # quotes extract ... | head: stop quietly
+        _silence_stdout()
+        raise click.exceptions.Exit(1) from None
     except (UnsupportedLanguage, ModelError, ExtractionError, InputError) as exc:
         raise click.ClickException(_one_line(exc)) from None
     except OSError as exc:
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
         raise click.ClickException(f"{exc.strerror or _one_line(exc)}{where}") from None
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that the final flush does not fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 def _one_line(exc: BaseException) -> str:
@@ -239,7 +252,8 @@ def main():
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option("--whole-document", is_flag=True, help="Parse every sentence, not only those around quotes.")
 @click.option("--write-text", type=click.Path(file_okay=False),
-              help="Write each document's text (the one offsets point into) as DIR/<doc_id>.txt.")
+              help="Write each document's text (the one offsets point into) as DIR/<doc_id>.txt "
+                   "(ids made safe file names).")
 def extract(paths, output, fmt, documents, fail_fast, resume, jobs, whole_document, write_text, **inputs):
     """Extract the quotes of PATH... (files, folders, or - for standard input).
 
@@ -247,6 +261,11 @@ def extract(paths, output, fmt, documents, fail_fast, resume, jobs, whole_docume
     them (recursively), or - (JSONL if it starts with '{', else one text). Quote records and
     error records are written in input order, one JSON object per line (or CSV rows); a
     summary goes to stderr.
+
+    Error kinds: empty_text, binary_content, invalid_utf8, malformed_json, missing_text,
+    invalid_text, unreadable_file, symlink_outside, unsupported_language, html_no_text,
+    internal_error. With --resume (needs -o to an existing JSONL file), documents whose id is
+    already in that file are skipped and the new records appended.
 
     Exit codes: 0 every document processed; 1 finished with error records, stopped by
     --fail-fast, or a run-level error (missing models...); 2 usage error.
@@ -412,7 +431,12 @@ def evaluate(gold, fmt, lang, models):
     """
     module = _lazy("evaluate", "evaluation")
     with clean_errors():
-        report = module.evaluate_paths(list(gold), _extractor(lang, models))
+        try:
+            report = module.evaluate_paths(list(gold), _extractor(lang, models))
+        except (ValueError, KeyError, TypeError) as exc:  # a malformed gold file
+            raise click.ClickException(f"cannot evaluate: {type(exc).__name__}: {_one_line(exc)}") from None
+        if isinstance(report, dict) and report.get("overall", {}).get("documents") == 0:
+            raise click.ClickException(f"no gold documents found in {', '.join(gold)}")
         click.echo(module.format_report(report, fmt))
 
 

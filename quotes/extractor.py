@@ -118,6 +118,9 @@ class Extractor:
                 prepared.append((i, self._prepare(doc)))
             except ExtractionError as exc:
                 results[i].error = ErrorRecord(doc_id=doc.id, source=doc.source, error=exc.kind, message=str(exc))
+            except UnsupportedLanguage as exc:
+                results[i].error = ErrorRecord(doc_id=doc.id, source=doc.source, error="unsupported_language",
+                                               message=str(exc))
         # parse the frames of all documents of a language in one batch
         for lang in sorted({p.lang for _, p in prepared}):
             group = [p for _, p in prepared if p.lang == lang and p.to_parse]

@@ -141,17 +141,21 @@ def split_sentences(masked: Masked, quotes: list[QuoteSpan]) -> list[FrameSenten
     sentences, start = [], 0
     text = masked.text
     for m in SENTENCE_END.finditer(text):
-        if m.group().startswith("\n") is False and ABBREVIATION.search(text, 0, m.start()):
+        if not m.group().startswith("\n") and ABBREVIATION.search(text, max(0, m.start() - 12), m.start()):
             continue  # "M. Biden", "U.S. officials": not a sentence end
         sentences.append((start, m.start()))
         start = m.end()
     sentences.append((start, len(text)))
     out = []
     bounds = [(masked.to_original(a, b)[:2] if b > a else (0, 0)) for a, b in sentences]
+    close_ends = [q.close_end for q in quotes]  # quotes are ordered and do not overlap
     for (a, b), (oa, ob) in zip(sentences, bounds):
         if not text[a:b].strip():
             continue
-        touching = [i for i, q in enumerate(quotes) if q.open_start < ob and q.close_end > oa]
+        touching, i = [], bisect_right(close_ends, oa)
+        while i < len(quotes) and quotes[i].open_start < ob:
+            touching.append(i)
+            i += 1
         cut = b - a > MAX_SENTENCE_CHARS
         while a < b:
             end = min(b, a + MAX_SENTENCE_CHARS)

@@ -18,7 +18,12 @@ Decoding: bytes are decoded as UTF-8 (a byte order mark is dropped). Invalid UTF
 ``binary_content``; a blank text is ``empty_text``. JSONL lines are read one at a time (memory
 stays constant however long the file): a line that is not a JSON object is ``malformed_json``,
 a line without the text field ``missing_text``, a text that is not a string ``invalid_text``.
-A file that cannot be opened or read gives ``unreadable_file``.
+A JSONL file without any document is ``empty_text``. A file that cannot be opened or read,
+or a folder entry that is not a regular file (a named pipe would block), gives
+``unreadable_file``; a link out of the folder, ``symlink_outside``. With ``lang_field``, a
+language other than fr, en or auto is ``unsupported_language``. HTML goes through
+``quotes.html_input.extract_article`` (a page without article: ``html_no_text``); its
+metadata (title, date, author, site, url) becomes ``Document.metadata``.
 """
 from __future__ import annotations
 

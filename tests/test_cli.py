@@ -448,3 +448,29 @@ def test_results_keep_input_order_across_batches(monkeypatch):
     ex = Extractor("fr", batch_size=7)
     out = [r.document.id for r in cli.results(ex, iter(items))]
     assert out == [getattr(i, "id", None) or i.doc_id for i in items]
+
+
+def test_jobs_keeps_input_order(tmp_path):
+    """--jobs 2 with the real extractor in worker processes (documents without quote marks: no parser)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": "" if i == 3 else PLAIN}) + "\n" for i in range(6)),
+                   "utf-8")
+    result = CliRunner().invoke(main, ["extract", str(src), "--jobs", "2", "--documents"])
+    assert result.exit_code == 1, result.output
+    docs = [(r["doc_id"], r["status"]) for r in _jsonl(result.stdout) if r["record"] == "document"]
+    assert docs == [(f"d{i}", "error" if i == 3 else "ok") for i in range(6)]
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("gold.txt", "not a fixture", "cannot evaluate"),
+    ("gold.json", "{broken", "cannot evaluate"),
+    ("empty", None, "no gold documents"),
+])
+def test_eval_bad_gold_is_a_clean_error(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_text(content, "utf-8")
+    result = CliRunner().invoke(main, ["eval", str(path)])
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.stderr
