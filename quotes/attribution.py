@@ -93,7 +93,8 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     # inverted subjects come out as obj too: "…, a déclaré le ministre", "…," said the official
     if inverted_ok:
         for c in kids:
-            if c.deprel in lex.deprels["inverted_subject"] and c.start > verb.start and _nominal(c) and not _has_case(s, c):
+            if c.deprel in lex.deprels["inverted_subject"] and c.start > verb.start and _nominal(c) \
+                    and not _has_case(s, c) and c.text.lower() not in lex.time_words:
                 return c
     # a coordinated or auxiliary cue takes the subject of the verb it hangs on
     if verb.deprel in ("conj", "xcomp") and verb.head:
@@ -104,26 +105,38 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
         head = s.word(verb.head)  # "Elliot de Faramond, who fears…": the noun it qualifies
         if _nominal(head):
             return head
-    return positional_speaker(s, verb, inverted_ok)
+    return positional_speaker(s, verb, inverted_ok, lex)
 
 
-def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool) -> Word | None:
-    """When the parse gives no subject: the nominal right after the verb (inversion), or the
-    one right before it ("he explained", « il ajoute »). Parsers of small treebanks miss these."""
+def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool, lex: Lexicon) -> Word | None:
+    """When the parse gives no subject: a subject pronoun glued before the verb (« a-t-il
+    ajouté », "he explained"), the nominal right after the verb (inversion), or the one right
+    before it. Parsers trained on small treebanks miss these."""
     idx = verb.id
+    before = [w for w in s.words[max(0, idx - 4):idx - 1] if w.upos != "AUX"]
+    if before and before[-1].upos == "PRON" and describe_pronoun(before[-1], lex):
+        return before[-1]
     if inverted_ok:
-        for w in s.words[idx:idx + 6]:
+        window = s.words[idx:idx + 8]
+        for k, w in enumerate(window):
             if w.text in SENTENCE_PUNCT or w.text == ",":
                 break
-            if _nominal(w) and not _has_case(s, w) and w.upos != "NUM":
+            # « au Laos », « à la barre », « mercredi »: complements and dates are not speakers
+            governed = any(x.upos == "ADP" for x in window[max(0, k - 2):k])
+            if _nominal(w) and not _has_case(s, w) and w.upos != "NUM" and not governed \
+                    and w.text.lower() not in lex.time_words:
                 return w
-    before = [w for w in s.words[max(0, idx - 4):idx - 1]]
     for w in reversed(before):
         if w.text in SENTENCE_PUNCT or w.text in (",", "«", "»", '"', "“", "”") or w.quote is not None:
             break
         if _nominal(w):
             return w
     return None
+
+
+def describe_pronoun(w: Word, lex: Lexicon) -> bool:
+    tail = w.text.lower().rsplit("-", 1)[-1]
+    return tail in lex.pronouns
 
 
 def _found(ctx: Context, rule: str, confidence: float, cue: Word | None, speaker: Word | None,

@@ -40,6 +40,7 @@ class Lexicon:
     honorifics: frozenset[str]
     stopwords: frozenset[str]
     placeholder: str
+    time_words: frozenset[str]
     deprels: dict[str, frozenset[str]]
 
     def is_cue_verb(self, lemma: str, form: str = "") -> bool:
@@ -74,5 +75,6 @@ def get_lexicon(lang: str) -> Lexicon:
         honorifics=frozenset(data["honorifics"]),
         stopwords=lower("stopwords"),
         placeholder=data["placeholder"],
+        time_words=lower("time_words"),
         deprels={k: frozenset(v) for k, v in data["deprels"].items()},
     )

@@ -153,9 +153,10 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
     # the determiner and the head alone: « Ce dernier », « Le groupe » (appositions aside)
     lead = text[words[0].start:head.end].lower().replace("’", "'") if words[0].start <= head.start else low
     for latter in lex.latter:
-        if lead == latter.replace("’", "'") or text[head.start:].lower().startswith(latter):
-            start = words[0].start if lead == latter else head.start
-            return Mention((start, start + len(latter)), "latter", head_lemma=latter)
+        # « Ce dernier » whatever the parse made its head: « Ce », « dernier » or the phrase
+        for start in (words[0].start, head.start, head.end - len(latter)):
+            if start >= 0 and text[start:start + len(latter)].lower() == latter:
+                return Mention((start, start + len(latter)), "latter", head_lemma=latter)
     core = _strip_leading(words, lex)
     if lead in (r.replace("’", "'") for r in lex.organization_references):
         return Mention((words[0].start, head.end), "org_ref", type="organization", head_lemma=head.lemma.lower())
