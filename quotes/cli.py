@@ -83,12 +83,23 @@ def input_options(command):
         click.option("--encoding-errors", type=click.Choice(ENCODING_ERRORS), default="strict", show_default=True,
                      help="strict: invalid UTF-8 gives an invalid_utf8 error record; "
                           "replace: decode with U+FFFD and process."),
-        click.option("--models", type=click.Choice(MODEL_SOURCES), default="shipped", show_default=True,
-                     help="Parser models: shipped with quotes, or stanza's official ones."),
+        MODELS_OPTION,
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _models_value(ctx, param, value: str) -> str:
+    if value in MODEL_SOURCES or Path(value).is_dir():
+        return value
+    raise click.BadParameter(f"{value!r} is neither {' nor '.join(MODEL_SOURCES)} nor a folder of models")
+
+
+MODELS_OPTION = click.option(
+    "--models", default="shipped", show_default=True, callback=_models_value,
+    help="Parser models: 'shipped' with quotes, 'official' (stanza's, after `quotes models download`), "
+         "or a folder of retrained models (FOLDER/<lang>/manifest.json).")
 
 
 def _read_options(kw: dict) -> ReadOptions:
@@ -421,7 +432,7 @@ def download(lang):
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(LANG_CHOICES), default="auto", show_default=True)
-@click.option("--models", type=click.Choice(MODEL_SOURCES), default="shipped", show_default=True)
+@MODELS_OPTION
 def evaluate(gold, fmt, lang, models):
     """Score the extractor against gold fixture files or folders.
 
