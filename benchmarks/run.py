@@ -148,7 +148,7 @@ def child_throughput(cfg: dict) -> dict:
     from quotes import Extractor
 
     rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
-    ex = Extractor(whole_document=cfg["mode"] == "whole")
+    ex = Extractor(whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"))
     for lang in sorted({r["lang"] for r in rows}):
         ex.parser(lang)
     load_s = time.perf_counter() - t0
@@ -187,7 +187,7 @@ def child_pool(cfg: dict) -> dict:
     from quotes import Extractor, parallel
 
     rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
-    ex = Extractor(whole_document=cfg["mode"] == "whole", jobs=cfg["jobs"])
+    ex = Extractor(whole_document=cfg["mode"] == "whole", jobs=cfg["jobs"], models=cfg.get("models", "shipped"))
     settings = dict(lang=ex.lang, models=ex.models, whole_document=ex.whole_document,
                     jobs=1, batch_size=ex.batch_size, threads=1)  # as run_parallel passes them
     ctx = mp.get_context("spawn")
@@ -220,7 +220,7 @@ def child_end_to_end(cfg: dict) -> dict:
 
     rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
     docs = to_documents(rows)
-    ex = Extractor(jobs=cfg["jobs"], whole_document=cfg["mode"] == "whole")
+    ex = Extractor(jobs=cfg["jobs"], whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"))
     t = time.perf_counter()
     results, first = [], None
     for r in ex.extract_many(docs):
@@ -297,7 +297,7 @@ def child_profile(cfg: dict) -> dict:
     from quotes import Extractor
 
     rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
-    ex = Extractor(whole_document=cfg["mode"] == "whole")
+    ex = Extractor(whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"))
     for lang in sorted({r["lang"] for r in rows}):
         ex.parser(lang)
     list(ex.extract_many(to_documents(warmup_rows(rows))))
@@ -332,7 +332,7 @@ import json, sys, time
 t_start = time.time()
 import quotes
 t_import = time.time()
-ex = quotes.Extractor()
+ex = quotes.Extractor(models=sys.argv[3])
 ex.parser(sys.argv[1])
 t_load = time.time()
 text = open(sys.argv[2], encoding="utf-8").read()
@@ -364,12 +364,12 @@ def run_child(kind: str, cfg: dict, timeout: float) -> dict:
         return json.loads(out.read_text())
 
 
-def cold_start(lang: str, text_path: Path, repeats: int, timeout: float) -> dict:
+def cold_start(lang: str, text_path: Path, repeats: int, timeout: float, models: str = "shipped") -> dict:
     runs = []
     for _ in range(repeats):
         t0 = time.time()
         try:
-            proc = subprocess.run([sys.executable, "-c", COLD_CODE, lang, str(text_path)], cwd=ROOT,
+            proc = subprocess.run([sys.executable, "-c", COLD_CODE, lang, str(text_path), models], cwd=ROOT,
                                   capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return {"error": f"timed out after {timeout:.0f} s"}
@@ -535,6 +535,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     ap.add_argument("--ud", type=Path, default=None, help="UD folder for building the corpus (default ../shared/ud)")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds allowed to each measurement")
+    ap.add_argument("--models", default="shipped",
+                    help="Extractor(models=...): shipped (default), official, or a folder of retrained models")
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     ap.add_argument("--fake-parser", action="store_true",
                     help="replace the parser by a stub (not in cold start and end-to-end runs): tests the harness without models")
@@ -565,7 +567,8 @@ def main(argv: list[str] | None = None) -> int:
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "machine": machine(),
         "settings": {"limit": limit, "quick": args.quick, "repeat": args.repeat, "cold_repeats": cold_repeats,
-                     "jobs": jobs, "warmup_docs_per_lang": WARMUP_PER_LANG},
+                     "jobs": jobs, "warmup_docs_per_lang": WARMUP_PER_LANG,
+                     "models": args.models},
         "fake_parser": args.fake_parser,
         "corpus": {
             "path": os.path.relpath(corpus, ROOT), "articles": len(rows), "chars": sum(len(r["text"]) for r in rows),
@@ -579,7 +582,8 @@ def main(argv: list[str] | None = None) -> int:
     if load > 0.5:
         print(f"WARNING: load average {load:.2f} at start: another process is using the CPU, "
               "the figures will be low", file=sys.stderr)
-    base = {"corpus": str(corpus), "limit": limit, "repeat": args.repeat, "fake_parser": args.fake_parser}
+    base = {"corpus": str(corpus), "limit": limit, "repeat": args.repeat, "fake_parser": args.fake_parser,
+            "models": args.models}
 
     def step(key, kind, label, **cfg):
         print(f"[{time.strftime('%H:%M:%S')}] {label} ...", file=sys.stderr, flush=True)
@@ -611,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(pick["text"], encoding="utf-8")
         from_text[lang] = path
         print(f"[{time.strftime('%H:%M:%S')}] cold start {lang} x{cold_repeats} ...", file=sys.stderr, flush=True)
-        res["cold_start"][lang] = cs = cold_start(lang, path, cold_repeats, args.timeout)
+        res["cold_start"][lang] = cs = cold_start(lang, path, cold_repeats, args.timeout, args.models)
         if "error" in cs:
             print(f"    ERROR {cs['error']}\n      " + "\n      ".join(cs.get("traceback", [])), file=sys.stderr)
     if profile_n:

@@ -69,8 +69,12 @@ def cue_lemma(w: Word, lex: Lexicon) -> str:
     return lemma  # a wrong lemma is still the best we have; the form matched the lexicon
 
 
+CLITICS = {"-t", "-t-", "t", "se", "s'", "s’", "me", "m'", "m’", "te", "lui", "leur", "y", "en", "soi"}
+
+
 def _nominal(w: Word | None) -> bool:
-    return w is not None and w.quote is None and w.upos in NOMINAL and w.text not in ("«", "»", '"')
+    return w is not None and w.quote is None and w.upos in NOMINAL and w.text not in ("«", "»", '"') \
+        and w.text.lower() not in CLITICS
 
 
 def _has_case(s: Sentence, w: Word) -> bool:
@@ -129,7 +133,7 @@ def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool, lex: Lexicon)
     for w in reversed(before):
         if w.text in SENTENCE_PUNCT or w.text in (",", "«", "»", '"', "“", "”") or w.quote is not None:
             break
-        if _nominal(w):
+        if _nominal(w) and (w.upos != "PRON" or describe_pronoun(w, lex)):
             return w
     return None
 

@@ -30,8 +30,9 @@ INCISE = {
         r"(?<=[,;]\s?+)(?:(?:a|ont|avait|aurait)-t-(?:il|elle|on)\s++\p{Ll}++"
         r"|\p{Ll}++(?:-t)?+-(?:il|elle|ils|elles|on)"
         r"|(?:selon|d'après|d’après)\s++[^,.;!?«»]{1,60}+"
-        r"|\p{Ll}++\s++(?:M\.|Mme|le|la)?\s*+\p{Lu}[\p{L}'’-]++(?:\s++\p{Lu}[\p{L}'’-]++){0,3}+)"
-        r"(?=\s*+[,.;!?…])"
+        r"|(?:a|ont)\s++\p{Ll}++(?:é|i|u|is|it|ait)\s++[^.;!?…«»]{1,100}?"
+        r"|\p{Ll}++\s++(?:M\.|Mme|le|la|l['’]|les|un|une|son|sa|ses)\s*+[^.;!?…«»]{1,100}?)"
+        r"(?=\s*+[.;!?…])"
     ),
     "en": regex.compile(r"(?<=[,;]\s?+)(?:according\s++to\s++[^,.;!?]{1,60}+)(?=\s*+[,.;!?…])"),
 }
@@ -81,9 +82,11 @@ def _incises(content_start: int, content: str, lex: Lexicon) -> list[tuple[int, 
     pattern = INCISE.get(lex.language)
     found = []
     for m in pattern.finditer(content) if pattern else ():
-        first = m.group().split()[0].lower()
-        # a name incise must start with a known cue verb form ("explique Marie Dupont")
-        if " " in m.group() and "-" not in m.group().split()[0] and first not in lex.cue_verb_forms \
+        words = m.group().split()
+        first = words[0].lower()
+        # a phrase incise must start with a cue verb (« explique la directrice … », « a déclaré X »)
+        if " " in m.group() and "-" not in words[0] and not lex.is_cue_verb(lex.guess_lemma(first), first) \
+                and not (first in ("a", "ont") and lex.is_cue_verb(words[1].lower(), words[1].lower())) \
                 and first not in ("selon", "d'après", "d’après", "according"):
             continue
         found.append((content_start + m.start(), content_start + m.end()))

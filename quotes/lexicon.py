@@ -41,12 +41,24 @@ class Lexicon:
     stopwords: frozenset[str]
     placeholder: str
     time_words: frozenset[str]
+    inversion: str  # a verb and its subject pronoun written as one token: « raconte-t-il »
+    cue_form_lemmas: dict[str, str]
     deprels: dict[str, frozenset[str]]
 
     def is_cue_verb(self, lemma: str, form: str = "") -> bool:
         """Cue verbs are matched on lemma; the form list rescues a wrong lemma."""
         lemma = lemma.lower().removeprefix("se ").removeprefix("s'").removeprefix("s’")
-        return lemma in self.cue_verbs or form.lower() in self.cue_verb_forms
+        form = form.lower()
+        return lemma in self.cue_verbs or form in self.cue_verb_forms or self.cue_form_lemmas.get(form) in self.cue_verbs
+
+    def guess_lemma(self, form: str) -> str:
+        """The lemma of a verb form the tagger did not see as one (« raconte » → raconter)."""
+        low = form.lower()
+        if low in self.cue_form_lemmas:
+            return self.cue_form_lemmas[low]
+        if self.language == "fr" and low.endswith("e") and low + "r" in self.cue_verbs:
+            return low + "r"
+        return low
 
 
 @lru_cache(maxsize=None)
@@ -76,5 +88,7 @@ def get_lexicon(lang: str) -> Lexicon:
         stopwords=lower("stopwords"),
         placeholder=data["placeholder"],
         time_words=lower("time_words"),
+        inversion=data.get("inversion", ""),
+        cue_form_lemmas=data.get("cue_form_lemmas", {}),
         deprels={k: frozenset(v) for k, v in data["deprels"].items()},
     )

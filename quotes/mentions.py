@@ -36,8 +36,18 @@ def _is_capitalised(w: Word) -> bool:
     return w.text[:1].isupper()
 
 
+FUNCTION_TAGS = {"DET", "ADP", "PRON", "CCONJ", "SCONJ", "PUNCT", "AUX", "PART"}
+
+
 def _is_name_word(w: Word, lex: Lexicon) -> bool:
-    return w.upos == "PROPN" or (_is_capitalised(w) and w.upos in ("NOUN", "X", "ADJ") and w.text.lower() not in lex.determiners)
+    """A word of a name: capitalised, whatever the tagger says (small taggers call unknown
+    names VERB or NOUN), unless it is a function word."""
+    if w.quote is not None or not w.text[:1].isalpha():
+        return False
+    if w.upos == "PROPN":
+        return True
+    return _is_capitalised(w) and w.upos not in FUNCTION_TAGS and w.text.lower() not in lex.determiners \
+        and w.text.lower() not in lex.stopwords
 
 
 def np_words(s: Sentence, head: Word) -> list[Word]:
@@ -51,6 +61,8 @@ def np_words(s: Sentence, head: Word) -> list[Word]:
             for c in s.children(w):
                 if c.deprel in CLAUSAL or c.quote is not None or c.id in keep:
                     continue
+                if w is head and c.deprel in ("case", "mark"):
+                    continue  # « selon le procureur »: the phrase starts after its preposition
                 if c.deprel == "acl" and c.start > w.start:
                     prev = s.word(c.id - 1)
                     if prev and prev.text == ",":
@@ -158,18 +170,26 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
             if start >= 0 and text[start:start + len(latter)].lower() == latter:
                 return Mention((start, start + len(latter)), "latter", head_lemma=latter)
     core = _strip_leading(words, lex)
-    if lead in (r.replace("’", "'") for r in lex.organization_references):
-        return Mention((words[0].start, head.end), "org_ref", type="organization", head_lemma=head.lemma.lower())
     runs = name_runs(words, lex)
     run = _choose_run(s, head, runs)
+    if run is None and lead in (r.replace("’", "'") for r in lex.organization_references) and words[-1].id <= head.id + 1:
+        # a bare « le groupe », "the company": points back to an organisation
+        return Mention((words[0].start, head.end), "org_ref", type="organization", head_lemma=head.lemma.lower())
+    if run is None and (head.lemma.lower() in lex.role_nouns or head.text.lower() in lex.role_nouns):
+        run = _name_after_comma(s, words, lex)  # « le procureur …, Nicolas Bessières » missed by the parse
+        if run is not None:
+            words = words + [w for w in s.words if words[-1].end <= w.start and w.end <= run[-1].end]
     if run is not None:
+        run = _extend_run(s, run, lex)
+        lo, hi = min(words[0].id, run[0].id), max(words[-1].id, run[-1].id)
+        words = [s.word(i) for i in range(lo, hi + 1)]
         role_words, name_words = _split_role_from_run(run, lex)
         name_words = [w for w in name_words if w.text not in lex.honorifics] or name_words
         honor = [w for w in run if w.text in lex.honorifics]
         # an honorific stays in a short name (« M. Martin ») but not in a full one
         single = len([w for w in name_words if w.text.lower() not in lex.name_particles]) == 1
         mention_words = (honor + name_words) if honor and single and honor[0].start < name_words[0].start else name_words
-        if _is_org(core, lex) and head in run or head.upos in ("NOUN", "PROPN") and _is_capitalised(head) and _is_org(core, lex):
+        if head in run and _is_capitalised(head) and (_is_org([head], lex) or _is_org(run, lex)) and head.text not in lex.honorifics:
             # an organisation is named by its whole phrase: « Campagne internationale pour … (ICBL) »
             return Mention(_span(core), "name", name=_span(core), type="organization", head_lemma=head.lemma.lower())
         if _is_org([head], lex) and head not in run:
@@ -188,7 +208,9 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
     anonymous_marker = any(mk in sentence_text for mk in lex.anonymity_markers)
     if det in lex.indefinite_determiners or (head.lemma.lower() in lex.anonymous_heads and anonymous_marker and not det):
         return Mention(_span(words), "anonymous", type="anonymous", head_lemma=head.lemma.lower())
-    if _is_org(core, lex):
+    if _is_org([head], lex):
+        if len(core) > 1:  # « le gouvernement japonais »: a description that names the organisation
+            return Mention(_span(core), "name", name=_span(core), type="organization", head_lemma=head.lemma.lower())
         return Mention(_span(words), "org_ref", type="organization", head_lemma=head.lemma.lower())
     return Mention(_span(words), "description", role=_span(core) if core else None,
                    type="anonymous" if anonymous_marker else "unknown", head_lemma=head.lemma.lower())
@@ -204,6 +226,8 @@ def _choose_run(s: Sentence, head: Word, runs: list[list[Word]]) -> list[Word] |
              for w in s.subtree(c)}
     candidates = []
     for run in runs:
+        while len(run) > 2 and any(c.deprel == "case" for c in s.children(run[0])):
+            run = run[1:]  # « de l'Agriculture Bruno Castaing »: the complement is not the name
         real = [w for w in run if w.upos != "PUNCT"]
         if not real:
             continue
@@ -213,7 +237,7 @@ def _choose_run(s: Sentence, head: Word, runs: list[list[Word]]) -> list[Word] |
         prev = s.word(run[0].id - 1)
         if prev is not None and prev.upos == "ADP":
             continue
-        if run_head.id in appos:
+        if run_head.id in appos or len(real) >= 2 and any(w.head == head.id for w in real):
             candidates.append(run)
     return candidates[-1] if candidates else None
 
@@ -227,3 +251,39 @@ def _depth(s: Sentence, w: Word) -> int:
         if w is None:
             break
     return d
+
+
+def _extend_run(s: Sentence, run: list[Word], lex: Lexicon) -> list[Word]:
+    """Adjacent capitalised words belong to the name even where the parse split them
+    (« Patrick » nsubj of a « Quéré » tagged as a verb)."""
+    run = list(run)
+    while True:
+        nxt = s.word(run[-1].id + 1)
+        if nxt is not None and _is_name_word(nxt, lex) and nxt.start - run[-1].end <= 1 and nxt.text != "(":
+            run.append(nxt)
+            continue
+        break
+    while True:
+        prev = s.word(run[0].id - 1)
+        if prev is not None and (_is_name_word(prev, lex) or prev.text in lex.honorifics) and run[0].start - prev.end <= 1 \
+                and prev.text.lower() not in lex.role_nouns and prev.id > 1:
+            run.insert(0, prev)
+            continue
+        break
+    return run
+
+
+def _name_after_comma(s: Sentence, words: list[Word], lex: Lexicon) -> list[Word] | None:
+    """« le procureur de la République de Marseille, Nicolas Bessières »: the name in apposition
+    right after the phrase, read off the words when the parse attached it elsewhere."""
+    after = [w for w in s.words if w.start >= words[-1].end]
+    if len(after) < 3 or after[0].text != ",":
+        return None
+    run = []
+    for w in after[1:]:
+        if _is_name_word(w, lex) or (run and w.text.lower() in lex.name_particles) or (not run and w.text in lex.honorifics):
+            run.append(w)
+        else:
+            break
+    named = [w for w in run if _is_name_word(w, lex)]
+    return run if len(named) >= 2 or (named and run[0].text in lex.honorifics) else None

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import regex
+
 from .frames import FrameSentence, Masked
+from .lexicon import Lexicon, get_lexicon
 from .models.store import PROCESSORS, ModelError, ModelSet, official_models, shipped_models
 
 
@@ -66,6 +69,7 @@ class Parser:
             torch.set_num_threads(threads)
         logging.getLogger("stanza").setLevel(logging.ERROR)
         self.lang = lang
+        self.lex = get_lexicon(lang)
         if models == "official":
             self.models: ModelSet = official_models(lang)
         else:  # "shipped", or a folder holding <lang>/manifest.json (models you retrained)
@@ -121,8 +125,48 @@ class Parser:
                     words[k].head = head + offset if head else 0
                     k += 1
                 offset += len(sent.words)
-            out.append(Sentence(words, cut=fs.cut))
+            out.append(Sentence(split_inversions(words, self.lex), cut=fs.cut))
         return out
+
+
+def split_inversions(words: list[Word], lex: Lexicon) -> list[Word]:
+    """« raconte-t-il », « a-t-elle » kept as one token by the tokenizer become the verb and its
+    subject pronoun, as the treebanks write them: the rules then see a verb and an nsubj."""
+    if not lex.inversion:
+        return words
+    pattern = regex.compile(lex.inversion, regex.I)
+    out: list[Word] = []
+    new_id: dict[int, int] = {}
+    pronouns: list[tuple[Word, Word]] = []
+    for w in words:
+        m = pattern.match(w.text) if w.quote is None and "-" in w.text else None
+        new_id[w.id] = len(out) + 1
+        if m is None:
+            out.append(replace(w, id=len(out) + 1))
+            continue
+        verb_text = m.group("verb")
+        lemma = lex.guess_lemma(verb_text)
+        verb = Word(len(out) + 1, verb_text, lemma, "AUX" if lemma in ("avoir", "être") else "VERB",
+                    w.head, w.deprel, w.start, w.start + len(verb_text))
+        pron = Word(len(out) + 2, m.group("pronoun"), m.group("pronoun").lower(), "PRON", 0, "nsubj",
+                    w.end - len(m.group("pronoun")), w.end)
+        out += [verb, pron]
+        pronouns.append((verb, pron))
+    for w in out:
+        if w.head and w not in [p for _, p in pronouns]:
+            w.head = new_id.get(w.head, w.head)
+    for verb, pron in pronouns:
+        # « a-t-il ajouté »: the pronoun is the subject of the participle the auxiliary serves
+        target = verb
+        if verb.upos == "AUX":
+            following = [x for x in out[pron.id:pron.id + 3] if x.upos == "VERB"]
+            target = following[0] if following else verb
+            if following and verb.head != target.id:
+                if target.head == verb.id:  # the participle hung on the auxiliary: swap them
+                    target.head, target.deprel = verb.head, verb.deprel
+                verb.head, verb.deprel = target.id, "aux:tense"
+        pron.head = target.id
+    return out
 
 
 def default_threads() -> int:
