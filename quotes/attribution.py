@@ -66,7 +66,7 @@ def cue_lemma(w: Word, lex: Lexicon) -> str:
         lemma = lemma.removeprefix(prefix)
     if lemma in lex.cue_verbs:
         return lemma
-    return lemma  # a wrong lemma is still the best we have; the form matched the lexicon
+    return lex.guess_lemma(w.text)  # the tagger's lemma is wrong: the form matched the lexicon
 
 
 CLITICS = {"-t", "-t-", "t", "se", "s'", "s’", "me", "m'", "m’", "te", "lui", "leur", "y", "en", "soi"}
@@ -155,6 +155,12 @@ def cue_after_quote(ctx: Context) -> Found | None:
     if not ctx.quote.closed:
         return None
     words = ctx.after_close()
+    # the quote must be set off from what follows: « … », a dit X / "…," he said — not
+    # « sans fondement » et rappelé que…, where the verb starts a clause of its own
+    content = ctx.text[ctx.quote.start:ctx.quote.end]
+    set_off = words and words[0].text in (",", "—", "–", "-")
+    if not set_off and not content.rstrip().endswith((",", "!", "?", "…")):
+        return None
     for w in words[:MAX_CUE_DISTANCE]:
         if w.quote is not None or w.text in SENTENCE_PUNCT:
             return None  # another quote or a new sentence comes first
@@ -268,9 +274,15 @@ def quote_kind(text: str, q: QuoteSpan, found: Found) -> str:
     words = content.split()
     if prev in "\n.!?:…":
         return "direct"
-    if prev in ",;" and len(words) >= 4:
+    if prev in ",;" and len(words) >= 4 and _ends_sentence(text, q):
         return "direct"  # "According to Austin, "They don't…"", « Selon lui, « nous … » »
     return "partial"
+
+
+def _ends_sentence(text: str, q: QuoteSpan) -> bool:
+    """Nothing but punctuation follows the quote before the sentence or paragraph ends."""
+    rest = text[q.close_end:q.close_end + 3].lstrip(" \u00a0\u202f")
+    return not rest or rest[0] in ".!?…\n"
 
 
 def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex: Lexicon) -> list[Found]:

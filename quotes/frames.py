@@ -27,12 +27,11 @@ WORD = regex.compile(r"[\p{L}\p{N}]++")
 # Incises inside a quote: ", explique-t-elle," / ", a-t-il ajouté." / ", selon lui,"
 INCISE = {
     "fr": regex.compile(
-        r"(?<=[,;]\s?+)(?:(?:a|ont|avait|aurait)-t-(?:il|elle|on)\s++\p{Ll}++"
-        r"|\p{Ll}++(?:-t)?+-(?:il|elle|ils|elles|on)"
-        r"|(?:selon|d'après|d’après)\s++[^,.;!?«»]{1,60}+"
-        r"|(?:a|ont)\s++\p{Ll}++(?:é|i|u|is|it|ait)\s++[^.;!?…«»]{1,100}?"
-        r"|\p{Ll}++\s++(?:M\.|Mme|le|la|l['’]|les|un|une|son|sa|ses)\s*+[^.;!?…«»]{1,100}?)"
-        r"(?=\s*+[.;!?…])"
+        r"(?<=[,;]\s?+)(?:(?:(?:a|ont|avait|aurait)-t-(?:il|elle|on)\s++\p{Ll}++|\p{Ll}++(?:-t)?+-(?:il|elle|ils|elles|on))"
+        r"(?:\s++[^,.;!?…«»]{1,80}?)?(?=\s*+[,.;!?…])"
+        r"|(?:selon|d'après|d’après)\s++[^,.;!?«»]{1,60}+(?=\s*+[,.;!?…])"
+        r"|(?:a|ont)\s++\p{Ll}*(?:é|i|u|is|it|ait)\s++[^.;!?…«»]{1,100}?(?=\s*+[.;!?…])"
+        r"|\p{Ll}++\s++(?:M\.|Mme|le|la|l['’]|les|un|une|son|sa|ses)\s*+[^.;!?…«»]{1,100}?(?=\s*+[.;!?…]))"
     ),
     "en": regex.compile(r"(?<=[,;]\s?+)(?:according\s++to\s++[^,.;!?]{1,60}+)(?=\s*+[,.;!?…])"),
 }

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import regex
+
 SUPPORTED_LANGUAGES = ("en", "fr")
 
 
@@ -49,15 +51,20 @@ class Lexicon:
         """Cue verbs are matched on lemma; the form list rescues a wrong lemma."""
         lemma = lemma.lower().removeprefix("se ").removeprefix("s'").removeprefix("s’")
         form = form.lower()
-        return lemma in self.cue_verbs or form in self.cue_verb_forms or self.cue_form_lemmas.get(form) in self.cue_verbs
+        return lemma in self.cue_verbs or form in self.cue_verb_forms or self.guess_lemma(form) in self.cue_verbs
 
     def guess_lemma(self, form: str) -> str:
         """The lemma of a verb form the tagger did not see as one (« raconte » → raconter)."""
         low = form.lower()
         if low in self.cue_form_lemmas:
             return self.cue_form_lemmas[low]
-        if self.language == "fr" and low.endswith("e") and low + "r" in self.cue_verbs:
-            return low + "r"
+        if self.language == "fr":
+            # raconte → raconter; déclaré(e)(s) → déclarer; dénonçant → dénoncer
+            stem = regex.sub(r"(?:é|ée|és|ées|ant|e)$", "", low)
+            for candidate in (stem + "er", stem.replace("ç", "c") + "er", stem.replace("ge", "g") + "er",
+                              stem + "ir", stem + "re"):
+                if candidate in self.cue_verbs:
+                    return candidate
         return low
 
 

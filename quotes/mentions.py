@@ -50,7 +50,7 @@ def _is_name_word(w: Word, lex: Lexicon) -> bool:
         and w.text.lower() not in lex.stopwords
 
 
-def np_words(s: Sentence, head: Word) -> list[Word]:
+def np_words(s: Sentence, head: Word, lex: Lexicon) -> list[Word]:
     """The contiguous words of the phrase headed by ``head``, without clauses hanging off it
     (at any depth: « Lloyd Austin, parlant d'un changement… » keeps only the name)."""
     keep = {head.id}
@@ -63,6 +63,8 @@ def np_words(s: Sentence, head: Word) -> list[Word]:
                     continue
                 if w is head and c.deprel in ("case", "mark"):
                     continue  # « selon le procureur »: the phrase starts after its preposition
+                if w is head and c.start > head.end and _locative(s, c, lex):
+                    continue  # « le ministère dans un communiqué », "Sato in an interview"
                 if c.deprel == "acl" and c.start > w.start:
                     prev = s.word(c.id - 1)
                     if prev and prev.text == ",":
@@ -90,7 +92,8 @@ def name_runs(words: list[Word], lex: Lexicon) -> list[list[Word]]:
         nxt = words[i + 1] if i + 1 < len(words) else None
         if _is_name_word(w, lex) or w.text in lex.honorifics:
             cur.append(w)
-        elif cur and w.text.lower() in lex.name_particles and nxt is not None and _is_name_word(nxt, lex):
+        elif cur and w.text.lower() in lex.name_particles and nxt is not None and _is_name_word(nxt, lex) \
+                and (w.text[:1].islower() or w.text in ("Le", "La", "De", "Van", "Von", "Da", "Di", "Del", "El", "Al", "Ben")):
             cur.append(w)
         elif cur and w.text == "(" and nxt is not None and nxt.text.isupper():
             cur.append(w)  # an acronym in parentheses: « … (ICBL) »
@@ -161,7 +164,7 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
             start = head.end - len(m.group())
             return Mention((start, head.end), "pronoun", head_lemma=m.group().lower(),
                            gender=lex.pronouns[m.group().lower()])
-    words = np_words(s, head)
+    words = np_words(s, head, lex)
     # the determiner and the head alone: « Ce dernier », « Le groupe » (appositions aside)
     lead = text[words[0].start:head.end].lower().replace("’", "'") if words[0].start <= head.start else low
     for latter in lex.latter:
@@ -265,12 +268,36 @@ def _extend_run(s: Sentence, run: list[Word], lex: Lexicon) -> list[Word]:
         break
     while True:
         prev = s.word(run[0].id - 1)
+        before = s.word(run[0].id - 2)
         if prev is not None and (_is_name_word(prev, lex) or prev.text in lex.honorifics) and run[0].start - prev.end <= 1 \
                 and prev.text.lower() not in lex.role_nouns and prev.id > 1:
             run.insert(0, prev)
             continue
+        if prev is not None and before is not None and prev.text in ("Le", "La", "De", "Van", "Von", "Da", "Di", "El", "Al") \
+                and (before.text in lex.honorifics or _is_name_word(before, lex)) and before.text.lower() not in lex.role_nouns:
+            run[:0] = [before, prev]  # « Mme Le Bihan », « Anne-Sophie Le Bihan »
+            continue
         break
     return run
+
+
+LOCATIVE = {"dans", "en", "sur", "lors", "depuis", "pendant", "avant", "après", "devant", "par", "au", "à",
+            "in", "on", "at", "during", "after", "before", "from", "via", "through", "by"}
+
+
+def _locative(s: Sentence, c: Word, lex: Lexicon) -> bool:
+    """A complement after the phrase that says where or when, not who: « dans un communiqué »,
+    « en séance », "in an interview" (« à la Défense » is kept when it follows a role noun)."""
+    if c.deprel not in ("nmod", "obl", "obl:mod", "nmod:tmod", "obl:tmod", "advmod") and not c.deprel.startswith("nmod"):
+        return False
+    case = [x for x in s.children(c) if x.deprel == "case"]
+    if not case:
+        return c.text.lower() in lex.time_words
+    prep = case[0].text.lower()
+    head = s.word(c.head)
+    if prep in ("à", "au", "for", "at", "of") and head is not None and head.text.lower() in lex.role_nouns:
+        return False  # « secrétaire à la Défense », "spokesperson for Handicap International"
+    return prep in LOCATIVE
 
 
 def _name_after_comma(s: Sentence, words: list[Word], lex: Lexicon) -> list[Word] | None:

@@ -88,14 +88,23 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
             keep = keep[1:]
         if len(keep) > 2 and regex.search(r"['’]s$", text[keep[0][0]:keep[0][1]]):
             keep = keep[1:]  # "It's Joe Biden"
+        if keep and regex.match(r"[LlDd]['’]", text[keep[0][0]:keep[0][1]]):
+            keep[0] = (keep[0][0] + 2, keep[0][1])  # « L’ONG Vigilance Océans »
+        if len(keep) >= 3 and regex.search(r"(?:\b(?:de|du|des|of|of the)\s|[ld]['’])$", text[max(0, keep[0][0] - 7):keep[0][0]], regex.I):
+            keep = keep[1:]  # « le ministre de l’Intérieur Gérald Martin »: the complement goes
+        org_word = False
+        while len(keep) >= 2 and text[keep[0][0]:keep[0][1]].lower() in lex.organization_words:
+            keep, org_word = keep[1:], True  # « ONG Vigilance Océans »: the name is what follows
         if len(keep) < 2:
             continue
         start, end = keep[0][0], keep[-1][1]
         while text[end - 1] in ".,;:" or text[end - 2:end] in ("'s", "’s"):
             end -= 1 if text[end - 1] in ".,;:" else 2  # "Biden's", a final period
         name = text[start:end]
-        org = any(w.lower().strip(".") in lex.organization_words for w in name.split()) or \
-            any(" " in ow and ow in name.lower() for ow in lex.organization_words)
+        org = org_word or any(w.lower().strip(".") in lex.organization_words for w in name.split()) or \
+            any(" " in ow and ow in name.lower() for ow in lex.organization_words) or \
+            regex.search(r"(?:\b(?:la|le|les|du|au|the)\s|[l]['’])$", text[max(0, start - 4):start], regex.I) is not None
+        # (a name after an article is a thing or a body, « la Route du Rhum », not a person)
         out.append(NameInText((start, end), name, role or _role_near(text, start, end, lex), org))
     return out
 
@@ -234,11 +243,17 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
         if fuller:
             before = [n for n in fuller if n.span[0] < m.span[0]] or fuller
             n = before[-1]
-            return _add(doc, Entity(n.text, "person", n.span, m.role or n.role, m.gender, m.head_lemma)), 0.95
+            role = m.role or n.role
+            return _add(doc, Entity(n.text, "person", n.span, role, m.gender if m.gender != "any" else _gender(doc, role),
+                                    m.head_lemma)), 0.95
     role = m.role
     if role is None and m.type != "organization":
         role = next((n.role for n in doc.names if n.span == m.name and n.role), None)
-    return _add(doc, Entity(name, m.type if m.type != "unknown" else "person", m.name, role, m.gender, m.head_lemma)), 1.0
+    kind = m.type if m.type != "unknown" else "person"
+    if len(tokens) == 1 and kind == "person" and m.span == m.name and role is None:
+        kind = "organization"  # a lone name never given in full, no title: « Norvalis », "Paylane"
+    return _add(doc, Entity(name, kind, m.name, role, m.gender if m.gender != "any" else _gender(doc, role),
+                            m.head_lemma)), 1.0
 
 
 def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity], float]:
@@ -308,6 +323,23 @@ RESOLVERS = {
 }
 
 
+FEMININE = regex.compile(r"(?:rice|euse|ière|ienne|ante|ente|esse|ète|onne|ée|woman|wife|mother|sister|actress|queen)$")
+MASCULINE = regex.compile(r"(?:eur|ier|ien|ant|ent|man|husband|father|brother|actor|king)$")
+
+
+def _gender(doc: Document, role: Optional[tuple[int, int]]) -> str:
+    """« directrice », « présidente », "spokeswoman": the role's noun often says the gender."""
+    if role is None:
+        return "any"
+    words = [w for w in _text(doc, role).lower().split() if w not in doc.lex.determiners]
+    head = next((w for w in words if w in doc.lex.role_nouns), words[0] if words else "")
+    if FEMININE.search(head):
+        return "fem"
+    if MASCULINE.search(head) and head not in ("président", "agent"):
+        return "masc" if doc.lex.language == "fr" or head.endswith("man") else "any"
+    return "any"
+
+
 def _last_person_before(doc: Document, offset: int) -> Optional[NameInText]:
     people = [n for n in doc.names if n.span[1] <= offset and not n.organization]
     return people[-1] if people else None
@@ -318,5 +350,5 @@ def _entity_for_name(doc: Document, n: NameInText, m: Mention, kind: str = "pers
     for e in doc.entities:
         if e.tokens == tokens or e.tokens[-len(tokens):] == tokens or tokens[-len(e.tokens):] == e.tokens:
             return e
-    gender = m.gender if m.gender in ("masc", "fem") else "any"
+    gender = m.gender if m.gender in ("masc", "fem") else _gender(doc, n.role)
     return _add(doc, Entity(n.text, kind, n.span, n.role, gender, m.head_lemma))
