@@ -41,6 +41,14 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = ROOT / "build" / "bench" / "corpus.jsonl"
 DEFAULT_RESULTS = ROOT / "build" / "bench" / "results.json"
+SNAPSHOT = ROOT / "build" / "bench" / "snapshot"  # a frozen copy of the package, measured instead of the live tree
+CODE_ROOT = ROOT  # where the measured ``quotes`` package lives (SNAPSHOT unless --no-snapshot)
+
+
+def child_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(CODE_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
 
 TARGETS = {
     "speedup_vs_whole": 5.0,  # (a) / (b), articles per second, --jobs 1
@@ -355,7 +363,8 @@ def run_child(kind: str, cfg: dict, timeout: float) -> dict:
         cfg = dict(cfg, kind=kind, out=str(out))
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(cfg)]
         try:
-            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+            proc = subprocess.run(cmd, cwd=CODE_ROOT, env=child_env(), capture_output=True, text=True,
+                                  timeout=timeout)
         except subprocess.TimeoutExpired:
             return {"error": f"timed out after {timeout:.0f} s"}
         if proc.returncode != 0 or not out.exists():
@@ -369,7 +378,8 @@ def cold_start(lang: str, text_path: Path, repeats: int, timeout: float, models:
     for _ in range(repeats):
         t0 = time.time()
         try:
-            proc = subprocess.run([sys.executable, "-c", COLD_CODE, lang, str(text_path), models], cwd=ROOT,
+            proc = subprocess.run([sys.executable, "-c", COLD_CODE, lang, str(text_path), models], cwd=CODE_ROOT,
+                                  env=child_env(),
                                   capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return {"error": f"timed out after {timeout:.0f} s"}
@@ -385,6 +395,29 @@ def cold_start(lang: str, text_path: Path, repeats: int, timeout: float, models:
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "records"}
     return {"median": med, "runs": runs, "max_first_record_s": max(r["first_record_s"] for r in runs),
             "document": text_path.name}
+
+
+def code_fingerprint() -> str:
+    """A hash of the package's source and model files: a change during the run is reported."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=8)
+    for path in sorted((CODE_ROOT / "quotes").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".json", ".pt") and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(CODE_ROOT)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def make_snapshot() -> Path:
+    """Copy the quotes package (code, lexicons, models) to build/bench/snapshot: every
+    configuration then measures the same code, even if the tree is edited during the run."""
+    import shutil
+
+    if SNAPSHOT.exists():
+        shutil.rmtree(SNAPSHOT)
+    shutil.copytree(ROOT / "quotes", SNAPSHOT / "quotes", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return SNAPSHOT
 
 
 def machine() -> dict:
@@ -423,6 +456,9 @@ def report(res: dict) -> str:
              f"torch {m['torch']}, stanza {m['stanza']}; load average at start {m['load_average_at_start'][0]:.2f}")
     L.append(f"Corpus: {c['path']}: {c['articles']} articles ({c['by_lang']}), {c['chars']:,} characters; "
              f"{c['by_source']}")
+    if res.get("code_changed_during_run"):
+        L.append("!! the quotes package (code or models) changed during the run: the configurations did not all "
+                 "measure the same code, and 'same records' compares different versions.")
     if res.get("fake_parser"):
         L.append("!! --fake-parser: no syntax model ran; these figures test the harness only.")
     L.append("")
@@ -537,6 +573,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=1800, help="seconds allowed to each measurement")
     ap.add_argument("--models", default="shipped",
                     help="Extractor(models=...): shipped (default), official, or a folder of retrained models")
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="measure the live tree instead of a copy of quotes/ taken at start")
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     ap.add_argument("--fake-parser", action="store_true",
                     help="replace the parser by a stub (not in cold start and end-to-end runs): tests the harness without models")
@@ -545,11 +583,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child:  # a measurement in this fresh process
         cfg = json.loads(args.child)
-        sys.path.insert(0, str(ROOT))
+        sys.path.insert(0, cfg["code_root"])
         result = CHILDREN[cfg["kind"]](cfg)
+        import quotes
+
+        result["quotes_package"] = str(Path(quotes.__file__).parent)
         Path(cfg["out"]).write_text(json.dumps(result))
         return 0
 
+    global CODE_ROOT
+    CODE_ROOT = ROOT if args.no_snapshot else make_snapshot()
     limit = args.limit or (60 if args.quick else None)
     cold_repeats = 1 if args.quick else args.cold_repeats
     profile_n = min(args.profile, 20) if args.quick else args.profile
@@ -568,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "settings": {"limit": limit, "quick": args.quick, "repeat": args.repeat, "cold_repeats": cold_repeats,
                      "jobs": jobs, "warmup_docs_per_lang": WARMUP_PER_LANG,
-                     "models": args.models},
+                     "models": args.models, "measured_package": str(CODE_ROOT / "quotes")},
         "fake_parser": args.fake_parser,
         "corpus": {
             "path": os.path.relpath(corpus, ROOT), "articles": len(rows), "chars": sum(len(r["text"]) for r in rows),
@@ -577,13 +620,14 @@ def main(argv: list[str] | None = None) -> int:
                                    for s in ("seed", "fixture", "synthetic")),
         },
         "targets_set": TARGETS, "throughput": {}, "cold_start": {}, "profile": {},
+        "code_fingerprint": code_fingerprint(),
     }
     load = os.getloadavg()[0]
     if load > 0.5:
         print(f"WARNING: load average {load:.2f} at start: another process is using the CPU, "
               "the figures will be low", file=sys.stderr)
     base = {"corpus": str(corpus), "limit": limit, "repeat": args.repeat, "fake_parser": args.fake_parser,
-            "models": args.models}
+            "models": args.models, "code_root": str(CODE_ROOT)}
 
     def step(key, kind, label, **cfg):
         print(f"[{time.strftime('%H:%M:%S')}] {label} ...", file=sys.stderr, flush=True)
@@ -603,7 +647,7 @@ def main(argv: list[str] | None = None) -> int:
         step(f"e{j}", "end_to_end", f"(a) Extractor(jobs={j}).extract_many end to end", mode="frames", jobs=j)
     # cold start, on the first seed document of each language that has quote marks
     from_text = {}
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(CODE_ROOT))
     from quotes.spans import find_quotes
 
     all_rows = load_corpus(corpus)
@@ -643,6 +687,7 @@ def main(argv: list[str] | None = None) -> int:
             agreement[label] = f"{sum(p != q for p, q in zip(dx, dy))} of {len(dx)} documents differ"
     res["agreement"] = agreement
     res["targets"] = evaluate_targets(res)
+    res["code_changed_during_run"] = code_fingerprint() != res["code_fingerprint"]
     text = report(res)
     print(text)
     for r in tp.values():  # keep results.json readable

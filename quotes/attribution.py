@@ -44,6 +44,7 @@ class Context:
     lex: Lexicon
     opening: Optional[Sentence]  # the sentence holding the opening mark
     closing: Optional[Sentence]  # the sentence holding the closing mark
+    previous: Optional[Sentence] = None  # the parsed sentence just before the opening one
 
     def after_close(self) -> list[Word]:
         s = self.closing
@@ -95,6 +96,8 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
                 return s.word(verb.head)
             return c
     # inverted subjects come out as obj too: "…, a déclaré le ministre", "…," said the official
+    # (but the object of "told" is who listened: "…," she told reporters)
+    inverted_ok = inverted_ok and cue_lemma(verb, lex) not in lex.recipient_verbs
     if inverted_ok:
         for c in kids:
             if c.deprel in lex.deprels["inverted_subject"] and c.start > verb.start and _nominal(c) \
@@ -210,9 +213,10 @@ def according_to(ctx: Context) -> Found | None:
             nxt = s.word(w.id + 1)
             if key == "according" and (nxt is None or nxt.text.lower() != "to"):
                 continue
-            target = s.word(w.head) if w.head else None
-            if not _nominal(target) or target.start < w.start:
-                target = next((x for x in s.words[w.id:w.id + 5] if _nominal(x) and x.text.lower() != "to"), None)
+            # the phrase after the preposition: its first noun or pronoun is the speaker's head
+            # (parsers often hang "according to a person familiar…" on the adjective)
+            target = next((x for x in s.words[w.id:w.id + 6] if _nominal(x) and x.upos != "NUM"
+                           and x.text.lower() not in ("to", "après")), None)
             if target is not None:
                 return _found(ctx, "according_to", 0.85, w, target, s, lemma=ctx.lex.cue_prepositions[key])
     return None
@@ -252,6 +256,23 @@ def cue_later_in_sentence(ctx: Context) -> Found | None:
     return None
 
 
+def speaker_of_previous_sentence(ctx: Context) -> Found | None:
+    """Helena Duarte said deforestation had fallen. / "This is the result…": a direct quote
+    with no cue, right after a sentence of reported speech, is that speaker's (cue null)."""
+    if ctx.previous is None or quote_kind(ctx.text, ctx.quote, Found(ctx.index)) != "direct":
+        return None
+    if any(w.quote is not None for w in ctx.previous.words):
+        return None  # the sentence before holds a quote: the running speaker rule decides
+    for w in reversed(ctx.previous.words):
+        if is_cue(w, ctx.lex) and w.deprel in ("root", "conj", "parataxis", "ccomp"):
+            speaker = speaker_of(ctx.previous, w, ctx.lex, inverted_ok=True)
+            if speaker is not None:
+                found = _found(ctx, "speaker_of_previous_sentence", 0.6, w, speaker, ctx.previous)
+                found.cue, found.cue_lemma = None, ""
+                return found
+    return None
+
+
 RULES: list[Callable[[Context], Found | None]] = [
     cue_after_quote,
     cue_in_incise,
@@ -259,6 +280,7 @@ RULES: list[Callable[[Context], Found | None]] = [
     according_to,
     cue_governs_quote,
     cue_later_in_sentence,
+    speaker_of_previous_sentence,
 ]
 
 
@@ -290,8 +312,10 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
     running speaker."""
     out: list[Found] = []
     for qi, q in enumerate(quotes):
-        ctx = Context(qi, q, text, lex, _sentence_at(sentences, q.open_start, q),
-                      _sentence_at(sentences, max(q.open_start, q.close_end - 1), q))
+        opening = _sentence_at(sentences, q.open_start, q)
+        before = [s for s in sentences if s.words and opening is not None and s.end <= opening.start]
+        ctx = Context(qi, q, text, lex, opening, _sentence_at(sentences, max(q.open_start, q.close_end - 1), q),
+                      before[-1] if before and opening is not None and opening.start - before[-1].end < 400 else None)
         found = next((f for f in (rule(ctx) for rule in RULES) if f is not None and f.mention is not None), None)
         found = found or Found(qi)
         found.kind = quote_kind(text, q, found)

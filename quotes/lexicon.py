@@ -45,6 +45,7 @@ class Lexicon:
     time_words: frozenset[str]
     inversion: str  # a verb and its subject pronoun written as one token: « raconte-t-il »
     cue_form_lemmas: dict[str, str]
+    recipient_verbs: frozenset[str]  # "told reporters": their object is the listener
     deprels: dict[str, frozenset[str]]
 
     def is_cue_verb(self, lemma: str, form: str = "") -> bool:
@@ -97,5 +98,6 @@ def get_lexicon(lang: str) -> Lexicon:
         time_words=lower("time_words"),
         inversion=data.get("inversion", ""),
         cue_form_lemmas=data.get("cue_form_lemmas", {}),
+        recipient_verbs=lower("recipient_verbs"),
         deprels={k: frozenset(v) for k, v in data["deprels"].items()},
     )

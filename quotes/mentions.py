@@ -165,6 +165,9 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
             return Mention((start, head.end), "pronoun", head_lemma=m.group().lower(),
                            gender=lex.pronouns[m.group().lower()])
     words = np_words(s, head, lex)
+    prev = s.word(words[0].id - 1)
+    if prev is not None and prev.text.lower() in lex.determiners and prev.quote is None:
+        words = [prev] + words  # a determiner the parse hung elsewhere: "the company"
     # the determiner and the head alone: « Ce dernier », « Le groupe » (appositions aside)
     lead = text[words[0].start:head.end].lower().replace("’", "'") if words[0].start <= head.start else low
     for latter in lex.latter:
@@ -186,6 +189,7 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
         run = _extend_run(s, run, lex)
         lo, hi = min(words[0].id, run[0].id), max(words[-1].id, run[-1].id)
         words = [s.word(i) for i in range(lo, hi + 1)]
+        core = _strip_leading(words, lex)
         role_words, name_words = _split_role_from_run(run, lex)
         name_words = [w for w in name_words if w.text not in lex.honorifics] or name_words
         honor = [w for w in run if w.text in lex.honorifics]
@@ -264,6 +268,11 @@ def _extend_run(s: Sentence, run: list[Word], lex: Lexicon) -> list[Word]:
         nxt = s.word(run[-1].id + 1)
         if nxt is not None and _is_name_word(nxt, lex) and nxt.start - run[-1].end <= 1 and nxt.text != "(":
             run.append(nxt)
+            continue
+        after = s.word(run[-1].id + 2)
+        if nxt is not None and nxt.text == "-" and nxt.start == run[-1].end and after is not None \
+                and after.start == nxt.end and _is_name_word(after, lex):
+            run += [nxt, after]  # « Moreau-Reyes » split by the tokenizer
             continue
         break
     while True:

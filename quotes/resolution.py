@@ -122,19 +122,22 @@ def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[
     for m in APPOSITION_BEFORE.finditer(window, overlapped=True):
         if m.group("role").split()[0].lower() in lex.role_nouns | ROLE_OPENERS:
             return base + m.start("role"), base + m.end("role")
-    # before, without a comma: words back to a determiner
+    # before, without a comma: the words back to a determiner or a verb ("Olympic champion",
+    # « le président élu », "Irish Finance Minister")
     role_words = []
     for w in reversed(list(WORD.finditer(window))):
         low = w.group().lower()
-        if low in lex.determiners or "," in window[w.end():] or "\n" in window[w.end():]:
+        if low in lex.determiners or low in lex.stopwords or low in lex.cue_verb_forms or "," in window[w.end():] \
+                or "\n" in window[w.end():] or (lex.language == "en" and low.endswith("ed") and w.group()[0].islower()):
             break
         role_words.insert(0, w)
         if len(role_words) > 5:
             role_words = []
             break
-    while role_words and role_words[0].group().lower() not in lex.role_nouns:
+    while role_words and role_words[0].group().lower() in PREPOSITIONS:
         role_words.pop(0)
-    if role_words and role_words[-1].group().lower() not in PREPOSITIONS:
+    if role_words and any(w.group().lower() in lex.role_nouns for w in role_words) \
+            and role_words[-1].group().lower() not in PREPOSITIONS:
         return base + role_words[0].start(), base + role_words[-1].end()
     # after: ", spokesperson for Handicap International," (up to the next comma or period)
     m = regex.match(r",\s++(?:(?:the|a|an|le|la|les|son|sa|ses|his|her|its|their)\s++|l['’])?"
