@@ -4,6 +4,7 @@ None. ``RULES`` lists them in order of trust; the first that answers wins, and i
 into the record so a surprising attribution can be traced."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -112,6 +113,10 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
         head = s.word(verb.head)  # "Elliot de Faramond, who fears…": the noun it qualifies
         if _nominal(head):
             return head
+    if verb.deprel.startswith(("advcl", "xcomp")) and verb.head and verb.text.lower().endswith(("ing", "ant")):
+        head = s.word(verb.head)  # "…unveiled a plan on Tuesday, promising "…"": the main verb's subject
+        if head is not None and head.id != verb.id:
+            return speaker_of(s, head, lex, inverted_ok=False)
     return positional_speaker(s, verb, inverted_ok, lex)
 
 
@@ -136,7 +141,7 @@ def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool, lex: Lexicon)
     for w in reversed(before):
         if w.text in SENTENCE_PUNCT or w.text in (",", "«", "»", '"', "“", "”") or w.quote is not None:
             break
-        if _nominal(w) and (w.upos != "PRON" or describe_pronoun(w, lex)):
+        if _nominal(w) and (w.upos != "PRON" or describe_pronoun(w, lex)) and w.text.lower() not in lex.time_words:
             return w
     return None
 
@@ -301,6 +306,18 @@ def quote_kind(text: str, q: QuoteSpan, found: Found) -> str:
     return "partial"
 
 
+def _mark_quoted_words(quotes: list[QuoteSpan], sentences: list[Sentence]) -> None:
+    """The words of a short quote (parsed as they are, not masked) are the quote's, not the
+    narrator's: "The problem," he argued — "The problem" is no speaker."""
+    masked = {w.quote for s in sentences for w in s.words if w.quote is not None}
+    starts = [q.start for q in quotes]
+    for s in sentences:
+        for w in s.words:
+            i = bisect_right(starts, w.start) - 1
+            if w.quote is None and i >= 0 and i not in masked and w.end <= quotes[i].end:
+                w.quote = i
+
+
 def _ends_sentence(text: str, q: QuoteSpan) -> bool:
     """Nothing but punctuation follows the quote before the sentence or paragraph ends."""
     rest = text[q.close_end:q.close_end + 3].lstrip(" \u00a0\u202f")
@@ -310,6 +327,7 @@ def _ends_sentence(text: str, q: QuoteSpan) -> bool:
 def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex: Lexicon) -> list[Found]:
     """Run the rules on every quote of a document, then let cue-less quotes continue the
     running speaker."""
+    _mark_quoted_words(quotes, sentences)
     out: list[Found] = []
     for qi, q in enumerate(quotes):
         opening = _sentence_at(sentences, q.open_start, q)

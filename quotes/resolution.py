@@ -103,14 +103,16 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
         name = text[start:end]
         org = org_word or any(w.lower().strip(".") in lex.organization_words for w in name.split()) or \
             any(" " in ow and ow in name.lower() for ow in lex.organization_words) or \
-            regex.search(r"(?:\b(?:la|le|les|du|au|the)\s|[l]['’])$", text[max(0, start - 4):start], regex.I) is not None
+            regex.search(r"(?:\b(?:la|le|les|du|au|the|a|an|un|une|des)\s|[l]['’])$", text[max(0, start - 4):start], regex.I) is not None \
+            or name.split()[0].lower() in lex.time_words
         # (a name after an article is a thing or a body, « la Route du Rhum », not a person)
         out.append(NameInText((start, end), name, role or _role_near(text, start, end, lex), org))
     return out
 
 
 APPOSITION_BEFORE = regex.compile(
-    r"(?:^|\s)(?:(?:le|la|the|former)\s++|l['’])(?P<role>[^,.;:!?\n«»\"]{2,60}?)\s*+,\s*+$", regex.I)
+    r"(?:^|\s)(?:(?:le|la|the|former|son|sa|his|her|its|their)\s++|l['’]|\p{L}++['’]s\s++)"
+    r"(?P<role>[^,.;:!?\n«»\"]{2,60}?)\s*+,\s*+$", regex.I)
 ROLE_OPENERS = {"haut", "haute", "nouveau", "nouvelle", "ancien", "ancienne", "senior", "former", "top"}
 
 
@@ -140,7 +142,7 @@ def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[
             and role_words[-1].group().lower() not in PREPOSITIONS:
         return base + role_words[0].start(), base + role_words[-1].end()
     # after: ", spokesperson for Handicap International," (up to the next comma or period)
-    m = regex.match(r",\s++(?:(?:the|a|an|le|la|les|son|sa|ses|his|her|its|their)\s++|l['’])?"
+    m = regex.match(r",\s++(?:(?:the|a|an|le|la|les|son|sa|ses|his|her|its|their)\s++|l['’])?(?:\p{L}++['’]s\s++)?"
                     r"((?:\p{L}[\p{L}'’\-]*+\s*+){1,10}?)(?=[,.;]|$)", text[end:end + 160])
     if m and m.group(1).split()[0].lower() in lex.role_nouns | ROLE_OPENERS:
         s = end + m.start(1)
