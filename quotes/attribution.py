@@ -92,7 +92,7 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             return c
     # the subject, as the parse says (a relative pronoun points to its antecedent)
     for c in kids:
-        if c.deprel in lex.deprels["subject"] and _nominal(c):
+        if c.deprel in lex.deprels["subject"] and _nominal(c) and not _fronted_participle(s, c):
             if c.text.lower() in RELATIVE and verb.deprel.startswith("acl"):
                 return s.word(verb.head)
             return c
@@ -118,6 +118,13 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
         if head is not None and head.id != verb.id:
             return speaker_of(s, head, lex, inverted_ok=False)
     return positional_speaker(s, verb, inverted_ok, lex)
+
+
+def _fronted_participle(s: Sentence, w: Word) -> bool:
+    """« Interrogé sur le coût, il a admis »: a sentence-initial participle is no subject."""
+    nxt = s.word(w.id + 1)
+    return w.id <= 2 and w.text[:1].isupper() and w.text.lower().endswith(("é", "ée", "és", "ées", "ed")) \
+        and nxt is not None and nxt.upos != "PROPN" and w.upos != "PRON"
 
 
 def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool, lex: Lexicon) -> Word | None:
@@ -174,6 +181,9 @@ def cue_after_quote(ctx: Context) -> Found | None:
             return None  # another quote or a new sentence comes first
         if is_cue(w, ctx.lex):
             speaker = speaker_of(ctx.closing, w, ctx.lex)
+            if speaker is not None and speaker.start < ctx.quote.open_start:
+                # « Les Ukrainiens « … », a-t-il ajouté »: the speaker stands after the quote
+                speaker = positional_speaker(ctx.closing, w, True, ctx.lex)
             return _found(ctx, "cue_after_quote", 0.9, w, speaker, ctx.closing)
         if w.upos == "VERB" and w.lemma.lower() not in AUXILIARIES:
             return None  # another verb: the cue would belong to another clause

@@ -178,11 +178,13 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
     core = _strip_leading(words, lex)
     runs = name_runs(words, lex)
     run = _choose_run(s, head, runs)
-    if run is None and lead in (r.replace("’", "'") for r in lex.organization_references) and words[-1].id <= head.id + 1:
+    if run is None and lead in (r.replace("’", "'") for r in lex.organization_references) and words[-1].id <= head.id:
         # a bare « le groupe », "the company": points back to an organisation
         return Mention((words[0].start, head.end), "org_ref", type="organization", head_lemma=head.lemma.lower())
     if run is None and (head.lemma.lower() in lex.role_nouns or head.text.lower() in lex.role_nouns):
         run = _name_after_comma(s, words, lex)  # « le procureur …, Nicolas Bessières » missed by the parse
+        if run is None:
+            run = _name_after_comma(s, [head], lex, comma=False)  # "finance spokesperson Niamh Walsh"
         if run is not None:
             words = words + [w for w in s.words if words[-1].end <= w.start and w.end <= run[-1].end]
     if run is not None:
@@ -198,7 +200,8 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
         mention_words = (honor + name_words) if honor and single and honor[0].start < name_words[0].start else name_words
         if head in run and _is_capitalised(head) and (_is_org([head], lex) or _is_org(run, lex)) and head.text not in lex.honorifics:
             # an organisation is named by its whole phrase: « Campagne internationale pour … (ICBL) »
-            return Mention(_span(core), "name", name=_span(core), type="organization", head_lemma=head.lemma.lower())
+            span = _org_extent(text, _span(core))
+            return Mention(span, "name", name=span, type="organization", head_lemma=head.lemma.lower())
         if _is_org([head], lex) and head not in run:
             # « le syndicat SNUipp-FSU »: a common noun and the organisation's proper name
             return Mention(_span(name_words), "name", name=_span(name_words), type="organization",
@@ -233,7 +236,8 @@ def _choose_run(s: Sentence, head: Word, runs: list[list[Word]]) -> list[Word] |
              for w in s.subtree(c)}
     candidates = []
     for run in runs:
-        while len(run) > 2 and any(c.deprel == "case" for c in s.children(run[0])):
+        while len(run) > 2 and (any(c.deprel == "case" for c in s.children(run[0]))
+                                or regex.match(r"[ld]['’]", run[0].text, regex.I)):
             run = run[1:]  # « de l'Agriculture Bruno Castaing »: the complement is not the name
         real = [w for w in run if w.upos != "PUNCT"]
         if not real:
@@ -290,7 +294,7 @@ def _extend_run(s: Sentence, run: list[Word], lex: Lexicon) -> list[Word]:
     return run
 
 
-LOCATIVE = {"dans", "en", "sur", "lors", "depuis", "pendant", "avant", "après", "devant", "par", "au", "à",
+LOCATIVE = {"dans", "en", "sur", "sous", "lors", "depuis", "pendant", "avant", "après", "devant", "par", "au", "à",
             "in", "on", "at", "during", "after", "before", "from", "via", "through", "by"}
 
 
@@ -309,17 +313,30 @@ def _locative(s: Sentence, c: Word, lex: Lexicon) -> bool:
     return prep in LOCATIVE
 
 
-def _name_after_comma(s: Sentence, words: list[Word], lex: Lexicon) -> list[Word] | None:
+def _name_after_comma(s: Sentence, words: list[Word], lex: Lexicon, comma: bool = True) -> list[Word] | None:
     """« le procureur de la République de Marseille, Nicolas Bessières »: the name in apposition
     right after the phrase, read off the words when the parse attached it elsewhere."""
     after = [w for w in s.words if w.start >= words[-1].end]
-    if len(after) < 3 or after[0].text != ",":
+    if comma and (len(after) < 3 or after[0].text != ","):
         return None
     run = []
-    for w in after[1:]:
+    for w in after[1 if comma else 0:]:
         if _is_name_word(w, lex) or (run and w.text.lower() in lex.name_particles) or (not run and w.text in lex.honorifics):
             run.append(w)
         else:
             break
     named = [w for w in run if _is_name_word(w, lex)]
     return run if len(named) >= 2 or (named and run[0].text in lex.honorifics) else None
+
+
+ORG_TAIL = regex.compile(r"(?:\s++(?:(?:de|des|du|of|for|pour)\s++|d['’])(?:la\s++|l['’]|les\s++|the\s++)?\p{L}[\p{L}\-]*+)*+"
+                         r"(?:[^,.;:()«»\"\n]{0,60}?\s*+\(\p{Lu}[\p{Lu}\-]++\))?")
+
+
+def _org_extent(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """An organisation's name runs on over its complements and up to its acronym, where the
+    parse stopped short: « Cour des comptes », « Campagne internationale … (ICBL) »."""
+    m = ORG_TAIL.match(text, span[1])
+    end = m.end() if m else span[1]
+    # only lower-case complements of capitalised names: stop before a verb-looking word
+    return span[0], max(span[1], end)

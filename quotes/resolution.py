@@ -96,6 +96,9 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
         while len(keep) >= 2 and text[keep[0][0]:keep[0][1]].lower() in lex.organization_words:
             keep, org_word = keep[1:], True  # « ONG Vigilance Océans »: the name is what follows
         if len(keep) < 2:
+            if len(keep) == 1 and _lone_name(text, keep[0], lex, lowercase_words):
+                a, b = keep[0]
+                out.append(NameInText((a, b), text[a:b], None, True))  # « Norvalis », "Voltaris"
             continue
         start, end = keep[0][0], keep[-1][1]
         while text[end - 1] in ".,;:" or text[end - 2:end] in ("'s", "’s"):
@@ -108,6 +111,16 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
         # (a name after an article is a thing or a body, « la Route du Rhum », not a person)
         out.append(NameInText((start, end), name, role or _role_near(text, start, end, lex), org))
     return out
+
+
+def _lone_name(text: str, span: tuple[int, int], lex: Lexicon, lowercase_words: set) -> bool:
+    """A single capitalised word inside a sentence, never written in lower case: a company, a
+    body or a place — kept as an organisation candidate for « le groupe », "the company"."""
+    word = text[span[0]:span[1]]
+    before = text[max(0, span[0] - 2):span[0]]
+    return len(word) >= 3 and word.isalpha() and not before.strip(" ").endswith((".", "\n", "«", '"', "“")) \
+        and span[0] > 0 and word.lower() not in lowercase_words and word.lower() not in lex.stopwords \
+        and word not in lex.honorifics and word.lower() not in lex.role_nouns and word.lower() not in lex.time_words
 
 
 APPOSITION_BEFORE = regex.compile(
@@ -237,6 +250,8 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
     name = _strip_honorific(_text(doc, m.name), doc.lex)
     tokens = [t.lower().strip(".") for t in name.split()]
     for e in doc.entities:
+        if m.gender in ("masc", "fem") and e.gender in ("masc", "fem") and m.gender != e.gender:
+            continue  # « Mr. Hughes » is not Ann Hughes
         if e.tokens == tokens or (len(tokens) < len(e.tokens) and e.tokens[-len(tokens):] == tokens):
             return e, 1.0
         if len(tokens) > len(e.tokens) and tokens[-len(e.tokens):] == e.tokens and e.type != "anonymous":
@@ -279,7 +294,7 @@ def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entit
 
 def resolve_latter(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity], float]:
     """« ce dernier », "the latter": the last person named before the mention."""
-    person = _last_person_before(doc, m.span[0])
+    person = _latest_named_person(doc, m.span[0])
     if person is None:
         return resolve_pronoun(doc, m, f)
     return _entity_for_name(doc, person, m), 0.85
@@ -295,7 +310,7 @@ def resolve_org_ref(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]
         return _add(doc, Entity(_text(doc, phrase), "organization", phrase, None, "any", m.head_lemma)), 0.75
     orgs = [n for n in doc.names if n.organization and n.span[0] < m.span[0]]
     if orgs:
-        return _entity_for_name(doc, orgs[-1], m, kind="organization"), 0.7
+        return _entity_for_name(doc, _first_of_latest_sentence(doc, orgs), m, kind="organization"), 0.7
     return _add(doc, Entity(_text(doc, m.span), "organization", m.span, None, "any", m.head_lemma)), 0.6
 
 
@@ -306,6 +321,9 @@ def resolve_description(doc: Document, m: Mention, f: Found) -> tuple[Entity, fl
         role = _text(doc, e.role).lower() if e.role else ""
         if head and (head == e.head_lemma or head in role.split() or (e.type == "anonymous" and head in e.name.lower().split())):
             return e, 0.8
+    for n in reversed([n for n in doc.names if n.span[1] <= m.span[0] and n.role and not n.organization]):
+        if head and head in _text(doc, n.role).lower().split():  # "the minister": Foreign Minister Keiko Arai
+            return _entity_for_name(doc, n, m), 0.75
     phrase = _antecedent_phrase(doc, m)
     if phrase is not None:  # "a senior administration official" … "the official said"
         return _add(doc, Entity(_text(doc, phrase), "anonymous", phrase, None, m.gender, head)), 0.75
@@ -346,6 +364,22 @@ def _gender(doc: Document, role: Optional[tuple[int, int]]) -> str:
 
 
 def _last_person_before(doc: Document, offset: int) -> Optional[NameInText]:
+    """The person a pronoun most likely means: the first named in the latest sentence that
+    names someone (news sentences put their subject first)."""
+    people = [n for n in doc.names if n.span[1] <= offset and not n.organization]
+    return _first_of_latest_sentence(doc, people)
+
+
+def _first_of_latest_sentence(doc: Document, names: list[NameInText]) -> Optional[NameInText]:
+    if not names:
+        return None
+    last = names[-1]
+    boundary = max(doc.text.rfind(c, 0, last.span[0]) for c in (". ", "\n", "? ", "! "))
+    return next(n for n in names if n.span[0] > boundary)
+
+
+def _latest_named_person(doc: Document, offset: int) -> Optional[NameInText]:
+    """« ce dernier », "the latter": the last person named."""
     people = [n for n in doc.names if n.span[1] <= offset and not n.organization]
     return people[-1] if people else None
 
