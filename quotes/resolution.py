@@ -107,10 +107,16 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
         org = org_word or any(w.lower().strip(".") in lex.organization_words for w in name.split()) or \
             any(" " in ow and ow in name.lower() for ow in lex.organization_words) or \
             regex.search(r"(?:\b(?:la|le|les|du|au|the|a|an|un|une|des)\s|[l]['’])$", text[max(0, start - 4):start], regex.I) is not None \
-            or name.split()[0].lower() in lex.time_words
+            or name.split()[0].lower() in lex.time_words \
+            or _word_before(text, start).lower() in lex.organization_words  # « la région Grand Est »
         # (a name after an article is a thing or a body, « la Route du Rhum », not a person)
         out.append(NameInText((start, end), name, role or _role_near(text, start, end, lex), org))
     return out
+
+
+def _word_before(text: str, offset: int) -> str:
+    m = regex.search(r"(\p{L}+)[\s\u00a0]*+$", text[max(0, offset - 30):offset])
+    return m.group(1) if m else ""
 
 
 def _lone_name(text: str, span: tuple[int, int], lex: Lexicon, lowercase_words: set) -> bool:
