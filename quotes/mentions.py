@@ -192,14 +192,19 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
         lo, hi = min(words[0].id, run[0].id), max(words[-1].id, run[-1].id)
         words = [s.word(i) for i in range(lo, hi + 1)]
         core = _strip_leading(words, lex)
+        later = _name_after_role(s, run, lex)
+        if later is not None:  # "Democratic nominee Lorena Vega": the parse took the adjective
+            role_part, run = later
+            words = [s.word(i) for i in range(min(words[0].id, role_part[0].id), max(words[-1].id, run[-1].id) + 1)]
+            core = _strip_leading(words, lex)
         role_words, name_words = _split_role_from_run(run, lex)
         name_words = [w for w in name_words if w.text not in lex.honorifics] or name_words
         honor = [w for w in run if w.text in lex.honorifics]
         # an honorific stays in a short name (« M. Martin ») but not in a full one
         single = len([w for w in name_words if w.text.lower() not in lex.name_particles]) == 1
         mention_words = (honor + name_words) if honor and single and honor[0].start < name_words[0].start else name_words
-        if head in run and _is_capitalised(head) and (_is_org([head], lex) or _is_org(run, lex)) and head.text not in lex.honorifics:
-            # an organisation is named by its whole phrase: « Campagne internationale pour … (ICBL) »
+        if head in run and _is_capitalised(head) and (_is_org([head], lex) or _is_org(name_words, lex)) \
+                and head.text not in lex.honorifics and not role_words:
             span = _org_extent(text, _span(core))
             return Mention(span, "name", name=span, type="organization", head_lemma=head.lemma.lower())
         if _is_org([head], lex) and head not in run:
@@ -283,7 +288,9 @@ def _extend_run(s: Sentence, run: list[Word], lex: Lexicon) -> list[Word]:
         prev = s.word(run[0].id - 1)
         before = s.word(run[0].id - 2)
         if prev is not None and (_is_name_word(prev, lex) or prev.text in lex.honorifics) and run[0].start - prev.end <= 1 \
-                and prev.text.lower() not in lex.role_nouns and prev.id > 1:
+                and prev.text.lower() not in lex.role_nouns and prev.id > 1 \
+                and not any(c.deprel == "case" for c in s.children(prev)) \
+                and not _complement_start(s, prev):
             run.insert(0, prev)
             continue
         if prev is not None and before is not None and prev.text in ("Le", "La", "De", "Van", "Von", "Da", "Di", "El", "Al") \
@@ -292,6 +299,14 @@ def _extend_run(s: Sentence, run: list[Word], lex: Lexicon) -> list[Word]:
             continue
         break
     return run
+
+
+def _complement_start(s: Sentence, w: Word) -> bool:
+    """« de l'Agriculture », "of State": a capitalised word that a preposition introduces."""
+    before = s.word(w.id - 1)
+    if before is not None and before.upos == "DET":
+        before = s.word(before.id - 1)
+    return before is not None and before.upos == "ADP"
 
 
 LOCATIVE = {"dans", "en", "sur", "sous", "lors", "depuis", "pendant", "avant", "après", "devant", "par", "au", "à",
@@ -340,3 +355,23 @@ def _org_extent(text: str, span: tuple[int, int]) -> tuple[int, int]:
     end = m.end() if m else span[1]
     # only lower-case complements of capitalised names: stop before a verb-looking word
     return span[0], max(span[1], end)
+
+
+def _name_after_role(s: Sentence, run: list[Word], lex: Lexicon) -> tuple[list[Word], list[Word]] | None:
+    """A one-word run followed by role words and a fuller name: the name is the later run."""
+    if len([w for w in run if w.text not in lex.honorifics]) != 1:
+        return None
+    i, between = run[-1].id + 1, []
+    while s.word(i) is not None and not _is_name_word(s.word(i), lex) and len(between) < 3:
+        w = s.word(i)
+        if w.upos in FUNCTION_TAGS or w.quote is not None:
+            return None
+        between.append(w)
+        i += 1
+    if not between or not any(w.text.lower() in lex.role_nouns for w in between):
+        return None
+    later = []
+    while s.word(i) is not None and _is_name_word(s.word(i), lex):
+        later.append(s.word(i))
+        i += 1
+    return (run + between, later) if len(later) >= 2 else None
