@@ -331,7 +331,7 @@ def _mark_quoted_words(quotes: list[QuoteSpan], sentences: list[Sentence]) -> No
 def _ends_sentence(text: str, q: QuoteSpan) -> bool:
     """Nothing but punctuation follows the quote before the sentence or paragraph ends."""
     rest = text[q.close_end:q.close_end + 3].lstrip(" \u00a0\u202f")
-    return not rest or rest[0] in ".!?…\n"
+    return not rest or rest[0] in ".!?…\n" or text[q.start:q.end].rstrip()[-1:] in (".", "!", "?", "…")
 
 
 def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex: Lexicon) -> list[Found]:

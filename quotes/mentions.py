@@ -177,14 +177,15 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
                 return Mention((start, start + len(latter)), "latter", head_lemma=latter)
     core = _strip_leading(words, lex)
     runs = name_runs(words, lex)
-    run = _choose_run(s, head, runs)
+    run = _choose_run(s, head, runs, lex)
     if run is None and lead in (r.replace("’", "'") for r in lex.organization_references) and words[-1].id <= head.id:
         # a bare « le groupe », "the company": points back to an organisation
         return Mention((words[0].start, head.end), "org_ref", type="organization", head_lemma=head.lemma.lower())
-    if run is None and (head.lemma.lower() in lex.role_nouns or head.text.lower() in lex.role_nouns):
+    if run is None and any(w.lemma.lower() in lex.role_nouns or w.text.lower() in lex.role_nouns
+                           or w.text.lower().split("'")[-1].split("’")[-1] in lex.role_nouns for w in core):
         run = _name_after_comma(s, words, lex)  # « le procureur …, Nicolas Bessières » missed by the parse
         if run is None:
-            run = _name_after_comma(s, [head], lex, comma=False)  # "finance spokesperson Niamh Walsh"
+            run = _name_after_comma(s, [words[-1]], lex, comma=False)  # "finance spokesperson Niamh Walsh"
         if run is not None:
             words = words + [w for w in s.words if words[-1].end <= w.start and w.end <= run[-1].end]
     if run is not None:
@@ -231,7 +232,7 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
                    type="anonymous" if anonymous_marker else "unknown", head_lemma=head.lemma.lower())
 
 
-def _choose_run(s: Sentence, head: Word, runs: list[list[Word]]) -> list[Word] | None:
+def _choose_run(s: Sentence, head: Word, runs: list[list[Word]], lex: Lexicon) -> list[Word] | None:
     """The name of the phrase: the run holding the head, else the one in apposition, else a
     run of the phrase that is not a prepositional complement (« à la Défense »)."""
     for run in runs:
@@ -253,6 +254,10 @@ def _choose_run(s: Sentence, head: Word, runs: list[list[Word]]) -> list[Word] |
         prev = s.word(run[0].id - 1)
         if prev is not None and prev.upos == "ADP":
             continue
+        parent = s.word(run_head.head) if run_head.head else None
+        if len(real) == 1 and parent is not None and parent.id != head.id and parent.upos == "NOUN" \
+                and parent.text.lower() not in lex.role_nouns:
+            continue  # « Le groupe, prix Nobel de la paix »: a name inside a description
         if run_head.id in appos or len(real) >= 2 and any(w.head == head.id for w in real):
             candidates.append(run)
     return candidates[-1] if candidates else None
@@ -292,6 +297,10 @@ def _extend_run(s: Sentence, run: list[Word], lex: Lexicon) -> list[Word]:
                 and not any(c.deprel == "case" for c in s.children(prev)) \
                 and not _complement_start(s, prev):
             run.insert(0, prev)
+            continue
+        if prev is not None and before is not None and prev.text == "-" and prev.start == before.end \
+                and run[0].start == prev.end and _is_name_word(before, lex):
+            run[:0] = [before, prev]  # « Moreau-Reyes », « Le Gall-Duval »
             continue
         if prev is not None and before is not None and prev.text in ("Le", "La", "De", "Van", "Von", "Da", "Di", "El", "Al") \
                 and (before.text in lex.honorifics or _is_name_word(before, lex)) and before.text.lower() not in lex.role_nouns:

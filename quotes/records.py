@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal, Optional
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -99,10 +100,17 @@ class DocumentRecord(BaseModel):
 
 
 # ---------------------------------------------------------------------- building records
-def _span(text: str, span: tuple[int, int] | None) -> Optional[Span]:
+LEADING_ARTICLE = regex.compile(r"(?i)(?:(?:le|la|les|the|a|an|son|sa|ses|its|his|her|their|leur|leurs)\s++|[ld]['’])")
+
+
+def _span(text: str, span: tuple[int, int] | None, strip_article: bool = False) -> Optional[Span]:
     if span is None or span[1] <= span[0]:
         return None
-    return Span(text=text[span[0]:span[1]], start=span[0], end=span[1])
+    start, end = span
+    if strip_article:  # a role is written without its article: « L’ancien député » → ancien député
+        m = LEADING_ARTICLE.match(text, start, end)
+        start = m.end() if m and m.end() < end else start
+    return Span(text=text[start:end], start=start, end=end)
 
 
 def build(doc, language: str, quotes: list, resolved: list) -> list[QuoteRecord]:
@@ -115,7 +123,7 @@ def build(doc, language: str, quotes: list, resolved: list) -> list[QuoteRecord]
         if entity is not None and r.mention is not None and f.kind != "not_speech":
             speaker = Speaker(id=entity.id, name=entity.name, type=SpeakerType(entity.type),
                               mention=_span(text, r.mention), name_span=_span(text, entity.name_span))
-            role = _span(text, entity.role) if entity.type not in ("anonymous", "organization") else None
+            role = _span(text, entity.role, strip_article=True) if entity.type not in ("anonymous", "organization") else None
         if f.cue is not None and f.continues is None and f.kind != "not_speech":
             cue = Cue(text=text[f.cue.start:f.cue.end], start=f.cue.start, end=f.cue.end, lemma=f.cue_lemma)
         out.append(QuoteRecord(

@@ -259,6 +259,7 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
         if m.gender in ("masc", "fem") and e.gender in ("masc", "fem") and m.gender != e.gender:
             continue  # « Mr. Hughes » is not Ann Hughes
         if e.tokens == tokens or (len(tokens) < len(e.tokens) and e.tokens[-len(tokens):] == tokens):
+            _widen_to_particle(doc, m, e)
             return e, 1.0
         if len(tokens) > len(e.tokens) and tokens[-len(e.tokens):] == e.tokens and e.type != "anonymous":
             e.name, e.name_span = name, m.name  # the fuller name, met later
@@ -280,6 +281,18 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
         kind = "organization"  # a lone name never given in full, no title: « Norvalis », "Paylane"
     return _add(doc, Entity(name, kind, m.name, role, m.gender if m.gender != "any" else _gender(doc, role),
                             m.head_lemma)), 1.0
+
+
+def _widen_to_particle(doc: Document, m: Mention, e: Entity) -> None:
+    """« Le Bihan a dit »: the short name keeps the particle that the full name has."""
+    words = e.name.split()
+    for k in range(2, len(words)):
+        part = " ".join(words[-k:])
+        start = m.span[1] - len(part)
+        if start >= 0 and doc.text[start:m.span[1]].replace("\u00a0", " ") == part and start < m.span[0]:
+            honor = regex.search(r"(?:M\.|Mme|Mr\.|Mrs\.|Ms\.|Dr\.)[ \u00a0]$", doc.text[max(0, start - 5):start])
+            m.span = (start - len(honor.group()) if honor else start, m.span[1])
+            return
 
 
 def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity], float]:
