@@ -178,7 +178,9 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
     core = _strip_leading(words, lex)
     runs = name_runs(words, lex)
     run = _choose_run(s, head, runs, lex)
-    if run is None and lead in (r.replace("’", "'") for r in lex.organization_references) and words[-1].id <= head.id:
+    after_head = s.word(head.id + 1)
+    bare = words[-1].id <= head.id or (after_head is not None and after_head.text == ",")
+    if run is None and lead in (r.replace("’", "'") for r in lex.organization_references) and bare:
         # a bare « le groupe », "the company": points back to an organisation
         return Mention((words[0].start, head.end), "org_ref", type="organization", head_lemma=head.lemma.lower())
     if run is None and any(w.lemma.lower() in lex.role_nouns or w.text.lower() in lex.role_nouns

@@ -148,7 +148,14 @@ def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[
     role_words = []
     for w in reversed(list(WORD.finditer(window))):
         low = w.group().lower()
-        if low in lex.determiners or low in lex.stopwords or low in lex.cue_verb_forms or "," in window[w.end():] \
+        if low in PREPOSITIONS or (role_words and low in ("la", "the", "l'", "l’") and
+                                   role_words[0].group().lower() not in lex.role_nouns and
+                                   not role_words[0].group()[:1].isupper()):
+            if role_words and low in PREPOSITIONS | {"la", "the"}:
+                role_words.insert(0, w)  # « ministre de l’Intérieur », "Secretary of State"
+                continue
+        if (low in lex.determiners and not (role_words and role_words[0].group().lower() in PREPOSITIONS)) \
+                or (low in lex.stopwords and low not in PREPOSITIONS) or low in lex.cue_verb_forms or "," in window[w.end():] \
                 or "\n" in window[w.end():] or (lex.language == "en" and low.endswith("ed") and w.group()[0].islower()):
             break
         role_words.insert(0, w)
