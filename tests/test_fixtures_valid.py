@@ -32,7 +32,8 @@ SPEAKER_KEYS = {"name", "type", "mention"}
 SPAN_KEYS = {"text", "start", "end"}
 CUE_KEYS = SPAN_KEYS | {"lemma"}
 MIN_PER_LANG = 34
-MAX_EXPECTED_FAILURES_PER_LANG = 4
+# Known failures are marked, never deleted; at most half of a language's documents may be.
+MAX_EXPECTED_FAILURE_SHARE = 0.5
 
 
 def _fixture_paths() -> list[Path]:
@@ -166,4 +167,4 @@ def test_coverage_per_language():
         assert sum(counts.values()) >= MIN_PER_LANG, f"{lang}: only {sum(counts.values())} fixtures"
         missing = sorted(CONSTRUCTIONS - {"seed"} - set(counts))
         assert not missing, f"{lang}: constructions without a fixture: {missing}"
-        assert failures[lang] <= MAX_EXPECTED_FAILURES_PER_LANG, f"{lang}: too many expected failures"
+        assert failures[lang] <= MAX_EXPECTED_FAILURE_SHARE * sum(counts.values()), f"{lang}: too many expected failures"
