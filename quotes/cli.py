@@ -391,17 +391,19 @@ def _models_table() -> str:
         rows.append(f"{ms.lang:<4} {ms.source:<9} {size / 1e6:8.1f} MB  {_scores(ms.manifest.get('scores'))}")
     if not rows:
         return "no models installed: reinstall quotes, or run: quotes models download --lang fr"
-    return "\n".join([f"{'lang':<4} {'source':<9} {'size':>11}  held-out scores", *rows])
+    header = f"{'lang':<4} {'source':<9} {'size':>11}  held-out test (end to end from raw text)"
+    return "\n".join([header, *rows])
 
 
-def _scores(scores, prefix: str = "") -> str:
-    if scores is None:
-        return "-" if not prefix else ""
-    if isinstance(scores, dict):
-        return " ".join(filter(None, (_scores(v, f"{prefix}{k}" if not prefix else f"{prefix}.{k}")
-                                      for k, v in scores.items())))
-    value = f"{scores:.3f}" if isinstance(scores, float) else str(scores)
-    return f"{prefix}={value}" if prefix else value
+SCORE_KEYS = ("Tokens", "Sentences", "UPOS", "UAS", "LAS")
+
+
+def _scores(scores) -> str:
+    """The held-out figures of a manifest: tokens F1, sentences F1, UPOS, UAS, LAS."""
+    held_out = (scores or {}).get("held_out_test")
+    if not isinstance(held_out, dict):
+        return "-"
+    return "  ".join(f"{k} {held_out[k]:.1f}" for k in SCORE_KEYS if isinstance(held_out.get(k), (int, float)))
 
 
 @models.command()

@@ -359,11 +359,13 @@ def test_html_input_missing_is_a_clean_error(tmp_path, run, monkeypatch):
 def test_models_lists_installed_models_with_scores(tmp_path, monkeypatch):
     model = tmp_path / "pos.pt"
     model.write_bytes(b"0" * 2_500_000)
-    fake = ModelSet("fr", "shipped", {"pos": model}, {"scores": {"las": 0.8512, "upos": 0.97}})
+    fake = ModelSet("fr", "shipped", {"pos": model},
+                    {"scores": {"held_out_test": {"Tokens": 99.21, "UPOS": 88.98, "UAS": 73.78, "LAS": 68.4}}})
     monkeypatch.setattr("quotes.models.store.installed", lambda: [fake])
     result = CliRunner().invoke(main, ["models"])
     assert result.exit_code == 0
-    assert "fr" in result.stdout and "2.5 MB" in result.stdout and "las=0.851" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("fr"))
+    assert row.split() == ["fr", "shipped", "2.5", "MB", "Tokens", "99.2", "UPOS", "89.0", "UAS", "73.8", "LAS", "68.4"]
 
 
 def test_models_with_none_installed(monkeypatch):
