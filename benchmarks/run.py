@@ -453,7 +453,8 @@ def report(res: dict) -> str:
     L = []
     c, m = res["corpus"], res["machine"]
     L.append(f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
-             f"torch {m['torch']}, stanza {m['stanza']}; load average at start {m['load_average_at_start'][0]:.2f}")
+             f"torch {m['torch']}, stanza {m['stanza']}; load average (1 min) at start {m['load_average_at_start'][0]:.2f}, "
+             f"at end {m.get('load_average_at_end', [float('nan')])[0]:.2f}")
     L.append(f"Corpus: {c['path']}: {c['articles']} articles ({c['by_lang']}), {c['chars']:,} characters; "
              f"{c['by_source']}")
     if res.get("code_changed_during_run"):
@@ -688,6 +689,7 @@ def main(argv: list[str] | None = None) -> int:
     res["agreement"] = agreement
     res["targets"] = evaluate_targets(res)
     res["code_changed_during_run"] = code_fingerprint() != res["code_fingerprint"]
+    res["machine"]["load_average_at_end"] = os.getloadavg()
     text = report(res)
     print(text)
     for r in tp.values():  # keep results.json readable

@@ -249,8 +249,14 @@ def cue_governs_quote(ctx: Context) -> Found | None:
         if w.text in SENTENCE_PUNCT:
             break
         if is_cue(w, ctx.lex):
-            return _found(ctx, "cue_governs_quote", 0.75, w, speaker_of(ctx.opening, w, ctx.lex, inverted_ok=False),
-                          ctx.opening)
+            # the cue of an earlier quote of the sentence keeps its inverted subject:
+            # "…a "dangerous precedent," added de Faramond, who fears … has "proven its effectiveness.""
+            prev = ctx.opening.word(w.id - 1)
+            if prev is not None and prev.text == ",":
+                prev = ctx.opening.word(prev.id - 1)  # « … », ajoute X
+            after_quote = prev is not None and (prev.text in ('"', "»", "”") or prev.quote is not None)
+            return _found(ctx, "cue_governs_quote", 0.75, w,
+                          speaker_of(ctx.opening, w, ctx.lex, inverted_ok=after_quote), ctx.opening)
     return None
 
 
