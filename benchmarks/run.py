@@ -73,6 +73,17 @@ def vm_hwm_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def vm_rss_kib() -> int | None:
+    """Current resident memory of this process (VmRSS), KiB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 def mb(kib: float | None) -> float | None:
     return None if kib is None else kib * 1024 / 1e6
 
@@ -156,10 +167,12 @@ def child_throughput(cfg: dict) -> dict:
     from quotes import Extractor
 
     rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
-    ex = Extractor(whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"))
+    ex = Extractor(whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"),
+                   threads=cfg.get("threads"))
     for lang in sorted({r["lang"] for r in rows}):
         ex.parser(lang)
     load_s = time.perf_counter() - t0
+    rss_after_load = vm_rss_kib()
     list(ex.extract_many(to_documents(warmup_rows(rows))))
     docs = to_documents(rows)
     runs = []
@@ -168,7 +181,8 @@ def child_throughput(cfg: dict) -> dict:
         results = list(ex.extract_many(docs))
         runs.append(time.perf_counter() - t)
     out = summarise(results, statistics.median(runs), rows)
-    out.update(runs=runs, load_s=load_s, peak_rss_kib=vm_hwm_kib(), peak_rss_of="this process")
+    out.update(runs=runs, load_s=load_s, peak_rss_kib=vm_hwm_kib(), peak_rss_of="this process",
+               rss_after_load_kib=rss_after_load, threads=__import__("torch").get_num_threads())
     return out
 
 
@@ -467,7 +481,8 @@ def report(res: dict) -> str:
     L.append(f"  {'configuration':<44} {'jobs':>4} {'articles/s':>10} {'chars/s':>10} {'seconds':>8} "
              f"{'records':>7} {'errors':>6} {'peak MB':>8}")
     for key, label in [("a1", "(a) Extractor()"), ("b1", "(b) Extractor(whole_document=True)"),
-                       ("c1", "(c) find_quotes (regex pass)"), ("a2", "(a) Extractor()"),
+                       ("c1", "(c) find_quotes (regex pass)"), ("a1t", "(a) Extractor(threads=1)**"),
+                       ("a2", "(a) Extractor()"),
                        ("b2", "(b) Extractor(whole_document=True)"),
                        ("e2", "(a) Extractor(jobs=2), end to end*")]:
         r = res["throughput"].get(key)
@@ -484,6 +499,9 @@ def report(res: dict) -> str:
     if e2 and "error" not in e2:
         L.append(f"  * pool start and model load in every worker included; first result after "
                  f"{e2['first_result_s']:.1f} s")
+    if "a1t" in res["throughput"]:
+        L.append("  ** one torch thread; Extractor() leaves torch's default (one thread per core) in a single process, "
+                 "the workers of jobs 2 run one thread each")
     r = res["ratios"]
     L.append("")
     L.append("Ratios (articles per second)")
@@ -642,6 +660,7 @@ def main(argv: list[str] | None = None) -> int:
     if 1 in jobs:
         step("a1", "throughput", "(a) extractor, jobs 1", mode="frames")
         step("b1", "throughput", "(b) whole document, jobs 1", mode="whole")
+        step("a1t", "throughput", "(a) extractor, jobs 1, threads=1", mode="frames", threads=1)
     for j in (j for j in jobs if j > 1):
         step(f"a{j}", "pool", f"(a) extractor, jobs {j}, warm pool", mode="frames", jobs=j)
         step(f"b{j}", "pool", f"(b) whole document, jobs {j}, warm pool", mode="whole", jobs=j)

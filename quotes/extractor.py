@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
 from . import attribution, frames, language, records, resolution, spans
@@ -168,11 +169,11 @@ class Extractor:
         return records.build(p.doc, p.lang, p.quotes, resolved)
 
 
+@lru_cache(maxsize=1)
+def _default_extractor() -> Extractor:
+    return Extractor()
+
+
 def extract(text: str, lang: str = "auto", doc_id: str = "doc") -> list[QuoteRecord]:
-    """One call: quote records of one text (loads the models on first use)."""
-    global _DEFAULT
-    try:
-        _DEFAULT
-    except NameError:
-        _DEFAULT = Extractor()
-    return _DEFAULT.extract(text, lang=lang, doc_id=doc_id)
+    """One call: quote records of one text (the models load on first use, once)."""
+    return _default_extractor().extract(text, lang=lang, doc_id=doc_id)
