@@ -202,6 +202,8 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
             core = _strip_leading(words, lex)
         role_words, name_words = _split_role_from_run(run, lex)
         name_words = [w for w in name_words if w.text not in lex.honorifics] or name_words
+        while len(name_words) > 1 and name_words[0].upos == "PUNCT":
+            name_words = name_words[1:]  # the period of "Sen. Rand Paul"
         honor = [w for w in run if w.text in lex.honorifics]
         # an honorific stays in a short name (« M. Martin ») but not in a full one
         single = len([w for w in name_words if w.text.lower() not in lex.name_particles]) == 1
@@ -286,6 +288,10 @@ def _extend_run(s: Sentence, run: list[Word], lex: Lexicon) -> list[Word]:
             run.append(nxt)
             continue
         after = s.word(run[-1].id + 2)
+        if nxt is not None and nxt.text == "." and run[-1].text in lex.honorifics and after is not None \
+                and _is_name_word(after, lex):
+            run += [nxt, after]  # "Sen. Rand Paul" with the period split off
+            continue
         if nxt is not None and nxt.text == "-" and nxt.start == run[-1].end and after is not None \
                 and after.start == nxt.end and _is_name_word(after, lex):
             run += [nxt, after]  # « Moreau-Reyes » split by the tokenizer

@@ -155,6 +155,17 @@ def split_inversions(words: list[Word], lex: Lexicon) -> list[Word]:
     for w in out:
         if w.head and w not in [p for _, p in pronouns]:
             w.head = new_id.get(w.head, w.head)
+    # « a -t -il déclaré » split by the tokenizer: the euphonic -t- is no verb, and the pronoun
+    # is the subject of the participle that follows (or of the verb it is glued to)
+    for i, w in enumerate(out):
+        if w.text.lower() in ("-t", "-t-", "t"):
+            w.upos, w.deprel = "PART", "dep"
+        elif w.text.startswith("-") and w.text.lstrip("-t").lower() in ("il", "elle", "ils", "elles", "on"):
+            following = [x for x in out[i + 1:i + 3] if x.upos == "VERB"]
+            preceding = [x for x in out[max(0, i - 3):i] if x.upos in ("VERB", "AUX") and not x.text.startswith("-")]
+            target = following[0] if following else (preceding[-1] if preceding else None)
+            if target is not None:
+                w.upos, w.head, w.deprel = "PRON", target.id, "nsubj"
     for verb, pron in pronouns:
         # « a-t-il ajouté »: the pronoun is the subject of the participle the auxiliary serves
         target = verb
