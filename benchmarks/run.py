@@ -10,16 +10,20 @@ configuration in a fresh subprocess so that its memory and its start are its own
   (a) ``Extractor()`` (parses only the frames around quotes),
   (b) ``Extractor(whole_document=True)`` (parses every sentence),
   (c) ``quotes.spans.find_quotes`` alone (the regex pass),
-  for --jobs 1 and 2. With 2 jobs, (a) and (b) run quotes.parallel's own worker functions
-  (``_init``/``_work``, batches of ``batch_size // 2`` as ``run_parallel`` cuts them) in a
-  pool whose workers have loaded and warmed their models; ``Extractor(jobs=2).extract_many``
-  is also timed end to end (pool start and model loads included);
+  for --jobs 1 and 2; with --jobs 1 also with one torch thread (``threads=1``; Extractor()
+  otherwise leaves torch's default, one thread per core). With 2 jobs, (a) and (b) run
+  quotes.parallel's own worker functions (``_init``/``_work``, batches of ``batch_size // 2``
+  as ``run_parallel`` cuts them) in a pool whose workers have loaded and warmed their models;
+  ``Extractor(jobs=2).extract_many`` is also timed end to end (pool start and model loads
+  included);
 - cold start: a fresh ``python -c 'import quotes; ex = quotes.Extractor(); ex.parser(lang);
   ex.extract(text)'`` per language: seconds to import, to load the models, to the first record;
 - peak memory: VmHWM (max RSS) of every process that holds models; with 2 jobs, the largest
   worker (``getrusage(RUSAGE_CHILDREN)`` once the pool is joined);
 - a cProfile of (a) and (b) on the first 50 articles, summed by pipeline stage.
 
+The package measured is a copy of quotes/ taken at start (build/bench/snapshot/), so that every
+configuration runs the same code while the tree is being edited (--no-snapshot: the live tree).
 Prints a table with PASS/FAIL against the targets of the project and writes every figure to
 build/bench/results.json. Take final figures on an idle machine: the load average at start is
 printed, and a warning if it is high.
@@ -671,7 +675,6 @@ def main(argv: list[str] | None = None) -> int:
         step(f"b{j}", "pool", f"(b) whole document, jobs {j}, warm pool", mode="whole", jobs=j)
         step(f"e{j}", "end_to_end", f"(a) Extractor(jobs={j}).extract_many end to end", mode="frames", jobs=j)
     # cold start, on the first seed document of each language that has quote marks
-    from_text = {}
     sys.path.insert(0, str(CODE_ROOT))
     from quotes.spans import find_quotes
 
@@ -682,7 +685,6 @@ def main(argv: list[str] | None = None) -> int:
                     None) or next(r for r in all_rows if r["lang"] == lang and find_quotes(r["text"]))
         path = tmpdir / f"{pick['id']}.txt"
         path.write_text(pick["text"], encoding="utf-8")
-        from_text[lang] = path
         print(f"[{time.strftime('%H:%M:%S')}] cold start {lang} x{cold_repeats} ...", file=sys.stderr, flush=True)
         res["cold_start"][lang] = cs = cold_start(lang, path, cold_repeats, args.timeout, args.models)
         if "error" in cs:
@@ -692,6 +694,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{time.strftime('%H:%M:%S')}] profile ({key}) on {profile_n} articles ...", file=sys.stderr, flush=True)
             res["profile"][key] = run_child("profile", dict(base, mode=mode, limit=min(profile_n, len(rows))),
                                             args.timeout)
+    import shutil
+
+    shutil.rmtree(tmpdir, ignore_errors=True)
 
     tp = res["throughput"]
 
