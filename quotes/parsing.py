@@ -4,7 +4,6 @@ sentences of many documents at once (stanza batches them)."""
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -178,7 +177,3 @@ def split_inversions(words: list[Word], lex: Lexicon) -> list[Word]:
                 verb.head, verb.deprel = target.id, "aux:tense"
         pron.head = target.id
     return out
-
-
-def default_threads() -> int:
-    return max(1, min(os.cpu_count() or 1, 2))
