@@ -10,8 +10,8 @@ configuration in a fresh subprocess so that its memory and its start are its own
   (a) ``Extractor()`` (parses only the frames around quotes),
   (b) ``Extractor(whole_document=True)`` (parses every sentence),
   (c) ``quotes.spans.find_quotes`` alone (the regex pass),
-  for --jobs 1 and 2; with --jobs 1 also with one torch thread (``threads=1``; Extractor()
-  otherwise leaves torch's default, one thread per core). With 2 jobs, (a) and (b) run
+  for --jobs 1 and 2; with --jobs 1 also with torch's default threads (``threads=None``, one per
+  core; Extractor() runs one thread per process). With 2 jobs, (a) and (b) run
   quotes.parallel's own worker functions (``_init``/``_work``, batches of ``batch_size // 2``
   as ``run_parallel`` cuts them) in a pool whose workers have loaded and warmed their models;
   ``Extractor(jobs=2).extract_many`` is also timed end to end (pool start and model loads
@@ -171,13 +171,15 @@ def child_throughput(cfg: dict) -> dict:
     from quotes import Extractor
 
     rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
-    ex = Extractor(whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"),
-                   threads=cfg.get("threads"))
+    threads = {"threads": cfg["threads"]} if "threads" in cfg else {}  # else Extractor's default
+    ex = Extractor(whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"), **threads)
     for lang in sorted({r["lang"] for r in rows}):
         ex.parser(lang)
     load_s = time.perf_counter() - t0
     rss_after_load = vm_rss_kib()
     list(ex.extract_many(to_documents(warmup_rows(rows))))
+    for parser in ex._parsers.values():
+        parser.sentences_parsed = parser.chars_parsed = 0
     docs = to_documents(rows)
     runs = []
     for _ in range(cfg.get("repeat", 1)):
@@ -185,6 +187,9 @@ def child_throughput(cfg: dict) -> dict:
         results = list(ex.extract_many(docs))
         runs.append(time.perf_counter() - t)
     out = summarise(results, statistics.median(runs), rows)
+    n = len(runs)
+    out.update(parsed_sentences=sum(getattr(p, "sentences_parsed", 0) for p in ex._parsers.values()) // n,
+               parsed_chars=sum(getattr(p, "chars_parsed", 0) for p in ex._parsers.values()) // n)
     out.update(runs=runs, load_s=load_s, peak_rss_kib=vm_hwm_kib(), peak_rss_of="this process",
                rss_after_load_kib=rss_after_load, threads=__import__("torch").get_num_threads())
     return out
@@ -262,8 +267,7 @@ def child_end_to_end(cfg: dict) -> dict:
 
 def child_regex(cfg: dict) -> dict:
     """(c): find_quotes over the corpus, repeated until it has run for a second at least.
-    Also counts, untimed, what (a) and (b) hand to the parser."""
-    from quotes import Extractor
+    (What (a) and (b) hand to the parser is counted by their own runs.)"""
     from quotes.spans import find_quotes
 
     rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
@@ -278,19 +282,6 @@ def child_regex(cfg: dict) -> dict:
     out = {"articles": len(rows), "chars": chars, "seconds": elapsed, "runs": len(runs),
            "articles_per_s": len(rows) / elapsed, "chars_per_s": chars / elapsed, "quote_spans": found,
            "peak_rss_kib": vm_hwm_kib(), "peak_rss_of": "this process"}
-    # what the parser reads in each mode (the reason for the a/b ratio)
-    parsed = {}
-    for whole in (False, True):
-        ex = Extractor(whole_document=whole)
-        n_sent = n_chars = total_sent = 0
-        for d in to_documents(rows):
-            p = ex._prepare(d)
-            total_sent += len(p.sentences)
-            n_sent += len(p.to_parse)
-            n_chars += sum(len(p.sentences[k].text) for k in p.to_parse)
-        parsed["whole" if whole else "frames"] = {"sentences": n_sent, "chars": n_chars}
-    parsed["sentences_in_quoted_documents"] = total_sent
-    out["parsed"] = parsed
     out["documents_with_quotes"] = sum(1 for x in texts if find_quotes(x))
     return out
 
@@ -485,8 +476,8 @@ def report(res: dict) -> str:
     L.append(f"  {'configuration':<48} {'jobs':>4} {'articles/s':>10} {'chars/s':>10} {'seconds':>8} "
              f"{'records':>7} {'errors':>6} {'peak MB':>8}")
     for key, label in [("a1", "(a) Extractor()"), ("b1", "(b) Extractor(whole_document=True)"),
-                       ("c1", "(c) find_quotes (regex pass)"), ("a1t", "(a) Extractor(threads=1)**"),
-                       ("b1t", "(b) Extractor(whole_document=True, threads=1)**"), ("a2", "(a) Extractor()"),
+                       ("c1", "(c) find_quotes (regex pass)"), ("a1t", "(a) Extractor(threads=None)**"),
+                       ("b1t", "(b) Extractor(whole_document=True, threads=None)**"), ("a2", "(a) Extractor()"),
                        ("b2", "(b) Extractor(whole_document=True)"),
                        ("e2", "(a) Extractor(jobs=2), end to end*")]:
         r = res["throughput"].get(key)
@@ -504,23 +495,22 @@ def report(res: dict) -> str:
         L.append(f"  * pool start and model load in every worker included; first result after "
                  f"{e2['first_result_s']:.1f} s")
     if "a1t" in res["throughput"]:
-        L.append("  ** one torch thread; Extractor() leaves torch's default (one thread per core) in a single process, "
-                 "the workers of jobs 2 run one thread each")
+        L.append("  ** torch's default threads (one per core); Extractor() runs one torch thread per process "
+                 "(threads=1), as do the workers of jobs 2")
     r = res["ratios"]
     L.append("")
     L.append("Ratios (articles per second)")
-    for k, label in [("a_over_b_jobs1", "a/b, jobs 1"), ("a_over_b_jobs1_threads1", "a/b, jobs 1, threads=1"),
+    for k, label in [("a_over_b_jobs1", "a/b, jobs 1"), ("a_over_b_jobs1_threads1", "a/b, jobs 1, threads=None"),
                      ("a_over_b_jobs2", "a/b, jobs 2"),
                      ("a_over_c_jobs1", "a/c, jobs 1"), ("jobs2_over_jobs1", "(a) jobs 2 / jobs 1")]:
         v = r.get(k)
         L.append(f"  {label:<22} {'—' if v is None else (f'{v:.2f}' if v >= 0.01 else f'{v:.2e}')}")
-    c1 = res["throughput"].get("c1", {})
-    if "parsed" in c1:
-        p = c1["parsed"]
-        L.append(f"  parser input: (a) {p['frames']['sentences']:,} sentences / {p['frames']['chars']:,} chars, "
-                 f"(b) {p['whole']['sentences']:,} / {p['whole']['chars']:,} "
-                 f"({c1['documents_with_quotes']} of {c1['articles']} articles have quote marks; "
-                 f"the others are not parsed in either mode)")
+    c1, a1, b1 = (res["throughput"].get(k, {}) for k in ("c1", "a1", "b1"))
+    if "parsed_sentences" in a1 and "parsed_sentences" in b1:
+        L.append(f"  parser input: (a) {a1['parsed_sentences']:,} sentences / {a1['parsed_chars']:,} chars, "
+                 f"(b) {b1['parsed_sentences']:,} / {b1['parsed_chars']:,} "
+                 f"({c1.get('documents_with_quotes', '?')} of {a1['articles']} articles have quote marks; "
+                 f"(a) parses nothing in the others, (b) parses them whole)")
     agree = res.get("agreement", {})
     if agree:
         L.append("  same records: " + ", ".join(f"{k}: {v}" for k, v in agree.items()))
@@ -562,7 +552,7 @@ def evaluate_targets(res: dict) -> list[dict]:
     out.append({"name": f"Extractor >= {TARGETS['speedup_vs_whole']:g}x whole document (jobs 1)",
                 "value": "—" if ratio is None else f"{ratio:.2f}x"
                 + "".join(f", {label} {res['ratios'][k]:.2f}x" for k, label in
-                          (("a_over_b_jobs1_threads1", "1 thread"), ("a_over_b_jobs2", "jobs 2")) if res["ratios"].get(k)),
+                          (("a_over_b_jobs1_threads1", "torch threads"), ("a_over_b_jobs2", "jobs 2")) if res["ratios"].get(k)),
                 "pass": None if ratio is None else ratio >= TARGETS["speedup_vs_whole"]})
     a2 = tp.get("a2", {}).get("articles_per_s")
     e2 = tp.get("e2", {}).get("articles_per_s")
@@ -590,7 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true",
                     help="a quick check: 60 articles, one cold start per language, 20-article profile")
     ap.add_argument("--jobs", default="1,2", help="comma-separated job counts to measure (default 1,2)")
-    ap.add_argument("--no-threads1", action="store_true", help="skip the jobs-1 runs with one torch thread")
+    ap.add_argument("--no-threads1", action="store_true",
+                    help="skip the jobs-1 runs with torch's default threads (threads=None)")
     ap.add_argument("--repeat", type=int, default=1, help="timed passes per throughput figure (median)")
     ap.add_argument("--cold-repeats", type=int, default=3)
     ap.add_argument("--profile", type=int, default=50, help="articles to profile (0: no profile)")
@@ -668,8 +659,8 @@ def main(argv: list[str] | None = None) -> int:
         step("a1", "throughput", "(a) extractor, jobs 1", mode="frames")
         step("b1", "throughput", "(b) whole document, jobs 1", mode="whole")
         if not args.no_threads1:
-            step("a1t", "throughput", "(a) extractor, jobs 1, threads=1", mode="frames", threads=1)
-            step("b1t", "throughput", "(b) whole document, jobs 1, threads=1", mode="whole", threads=1)
+            step("a1t", "throughput", "(a) extractor, jobs 1, threads=None", mode="frames", threads=None)
+            step("b1t", "throughput", "(b) whole document, jobs 1, threads=None", mode="whole", threads=None)
     for j in (j for j in jobs if j > 1):
         step(f"a{j}", "pool", f"(a) extractor, jobs {j}, warm pool", mode="frames", jobs=j)
         step(f"b{j}", "pool", f"(b) whole document, jobs {j}, warm pool", mode="whole", jobs=j)

@@ -368,6 +368,15 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
     return out
 
 
+def wanting_previous_sentence(text: str, quotes: list[QuoteSpan], found: list[Found]) -> list[int]:
+    """The quotes that ``speaker_of_previous_sentence`` may still attribute once the sentence
+    before them is parsed: direct quotes whose own sentences named no speaker (or that rule
+    read a sentence that was not the one just before, because that one was not parsed yet)."""
+    return [f.quote for f in found
+            if (f.mention is None or f.rule == "speaker_of_previous_sentence")
+            and quote_kind(text, quotes[f.quote], Found(f.quote)) == "direct"]
+
+
 def running_speaker(text: str, quotes: list[QuoteSpan], found: list[Found], f: Found) -> None:
     """A quote with no cue continues the speaker of the quote just before it: in the same
     paragraph, or, for a quote opening a paragraph, in the paragraph before."""

@@ -261,7 +261,7 @@ def main():
 @click.option("--resume", is_flag=True, help="Skip documents already in the -o JSONL file and append to it "
                                              "(its last document is redone, in case it was cut short).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
-@click.option("--whole-document", is_flag=True, help="Parse every sentence, not only those around quotes.")
+@click.option("--whole-document", is_flag=True, help="Parse every sentence of every document, not only those around quotes (slow; same records).")
 @click.option("--write-text", type=click.Path(file_okay=False),
               help="Write each document's text (the one offsets point into) as DIR/<doc_id>.txt "
                    "(ids made safe file names).")

@@ -56,6 +56,7 @@ class _Prepared:
     sentences: list = field(default_factory=list)
     to_parse: list = field(default_factory=list)
     parsed: dict = field(default_factory=dict)
+    found: list = field(default_factory=list)
 
 
 class Extractor:
@@ -63,12 +64,15 @@ class Extractor:
 
     lang: "fr", "en" or "auto" (detected per document, offline).
     models: "shipped" (default, inside the package), "official" (stanza's, downloaded by
-    ``quotes models download``) or a folder of retrained models (``<folder>/<lang>/manifest.json``). whole_document: parse every sentence instead of only the
-    frames around quotes (slower; same records). jobs: processes for ``extract_many``.
+    ``quotes models download``) or a folder of retrained models (``<folder>/<lang>/manifest.json``).
+    whole_document: parse every sentence of every document instead of only the sentences
+    around quotes (the slow baseline; same records). jobs: processes for ``extract_many``.
+    threads: torch threads per process (default 1: several OpenMP threads collapse as soon as
+    another process wants a core; use ``jobs`` for more cores; None leaves torch's default).
     """
 
     def __init__(self, lang: str = "auto", *, models: str = "shipped", whole_document: bool = False,
-                 jobs: int = 1, batch_size: int = 64, threads: int | None = None):
+                 jobs: int = 1, batch_size: int = 64, threads: int | None = 1):
         if lang not in (*SUPPORTED_LANGUAGES, "auto"):
             raise UnsupportedLanguage(lang)
         self.lang = lang
@@ -122,7 +126,26 @@ class Extractor:
             except UnsupportedLanguage as exc:
                 results[i].error = ErrorRecord(doc_id=doc.id, source=doc.source, error="unsupported_language",
                                                message=str(exc))
-        # parse the frames of all documents of a language in one batch
+        # the sentences that touch a quote, of all documents of a language in one batch
+        self._parse(prepared)
+        for i, p in prepared:
+            self._attribute(p, results[i])
+        # the sentence before a quote, only where the quote's own sentences named no speaker
+        for _, p in prepared:
+            p.to_parse = frames.previous_of(p.sentences, attribution.wanting_previous_sentence(
+                p.doc.text, p.quotes, p.found), p.parsed) if p.found else []
+        self._parse(prepared)
+        for i, p in prepared:
+            if p.to_parse:
+                self._attribute(p, results[i])
+        for i, p in prepared:
+            results[i].language = p.lang
+            if results[i].error is None:
+                self._records(p, results[i])
+        return results
+
+    def _parse(self, prepared: list[tuple[int, _Prepared]]) -> None:
+        """Parse the ``to_parse`` sentences of every document, one batch per language."""
         for lang in sorted({p.lang for _, p in prepared}):
             group = [p for _, p in prepared if p.lang == lang and p.to_parse]
             if not group:
@@ -130,15 +153,7 @@ class Extractor:
             batch = [(p.masked, p.sentences[k]) for p in group for k in p.to_parse]
             parsed = iter(self.parser(lang).parse(batch))
             for p in group:
-                p.parsed = {k: next(parsed) for k in p.to_parse}
-        for i, p in prepared:
-            results[i].language = p.lang
-            try:
-                results[i].records = self._attribute(p)
-            except Exception as exc:  # a bug must cost one document, never the run
-                results[i].error = ErrorRecord(doc_id=p.doc.id, source=p.doc.source, error="internal_error",
-                                               message=f"{type(exc).__name__}: {exc}")
-        return results
+                p.parsed.update({k: next(parsed) for k in p.to_parse})
 
     def _prepare(self, doc: Document) -> _Prepared:
         text = doc.text
@@ -154,19 +169,36 @@ class Extractor:
         lex = get_lexicon(lang)  # raises UnsupportedLanguage for an unknown code
         quotes = spans.find_quotes(text)
         p = _Prepared(doc, lang, lex, quotes)
-        if quotes:  # no quote mark, no parse
+        # no quote mark, no parse (the whole-document baseline parses everything, as a naive
+        # pipeline would: parse the article, then look for quotes)
+        if quotes or self.whole_document:
             p.masked = frames.mask(text, quotes, lex)
             p.sentences = frames.split_sentences(p.masked, quotes)
             p.to_parse = frames.select(p.sentences, whole=self.whole_document)
         return p
 
-    def _attribute(self, p: _Prepared) -> list[QuoteRecord]:
+    def _attribute(self, p: _Prepared, result: Result) -> None:
+        if not p.quotes or result.error:
+            return
+        try:
+            parsed = [p.parsed[k] for k in sorted(p.parsed)]
+            p.found = attribution.attribute(p.doc.text, p.quotes, parsed, p.lex)
+        except Exception as exc:  # a bug must cost one document, never the run
+            result.error = _internal_error(p.doc, exc)
+
+    def _records(self, p: _Prepared, result: Result) -> None:
         if not p.quotes:
-            return []
-        parsed = [p.parsed[k] for k in sorted(p.parsed)]
-        found = attribution.attribute(p.doc.text, p.quotes, parsed, p.lex)
-        resolved = resolution.resolve(p.doc.text, found, p.lex)
-        return records.build(p.doc, p.lang, p.quotes, resolved)
+            return
+        try:
+            resolved = resolution.resolve(p.doc.text, p.found, p.lex)
+            result.records = records.build(p.doc, p.lang, p.quotes, resolved)
+        except Exception as exc:  # a bug must cost one document, never the run
+            result.error = _internal_error(p.doc, exc)
+
+
+def _internal_error(doc: Document, exc: Exception) -> ErrorRecord:
+    return ErrorRecord(doc_id=doc.id, source=doc.source, error="internal_error",
+                       message=f"{type(exc).__name__}: {exc}")
 
 
 @lru_cache(maxsize=1)

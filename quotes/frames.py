@@ -4,8 +4,8 @@ The parser needs the frame around a quote (cue, speaker, role), not the quote it
 long quotation only slows it down and confuses it. So each long quote's content is replaced
 by a one-word placeholder (« Oui », "Yes"), keeping its final punctuation and any incise
 (« …, explique-t-elle. … »). The masked text is cut into sentences with a regex, and only the
-sentences that hold a quote, with the one before and the one after, are parsed ("fast path");
-``whole=True`` parses every sentence. Every masked character maps back to the original text.
+sentences that hold a quote are parsed ("fast path"), then the sentence before a quote whose own
+sentences name no speaker; ``whole=True`` parses every sentence. Every masked character maps back to the original text.
 """
 from __future__ import annotations
 
@@ -170,11 +170,20 @@ def split_sentences(masked: Masked, quotes: list[QuoteSpan]) -> list[FrameSenten
 
 
 def select(sentences: list[FrameSentence], whole: bool = False) -> list[int]:
-    """Indices of the sentences to parse: those with a quote, and one either side."""
+    """Indices of the sentences to parse first: those that touch a quote (every sentence with
+    ``whole=True``). The sentence before a quote is parsed later, and only for the quotes whose
+    own sentences name no speaker (see ``previous_of``)."""
     if whole:
         return list(range(len(sentences)))
-    keep = set()
+    return [i for i, s in enumerate(sentences) if s.quotes]
+
+
+def previous_of(sentences: list[FrameSentence], quotes: list[int], parsed: set[int] | dict) -> list[int]:
+    """Indices of the not yet parsed sentences just before the opening sentence of each quote
+    in ``quotes``: where « X a expliqué la situation. « … » » finds its speaker."""
+    opening: dict[int, int] = {}
     for i, s in enumerate(sentences):
-        if s.quotes:
-            keep.update(j for j in (i - 1, i, i + 1) if 0 <= j < len(sentences))
-    return sorted(keep)
+        for qi in s.quotes:
+            opening.setdefault(qi, i)  # the first sentence that touches a quote holds its opening mark
+    wanted = {opening[qi] - 1 for qi in quotes if opening.get(qi)}
+    return sorted(i for i in wanted if i not in parsed)

@@ -4,6 +4,7 @@ sentences of many documents at once (stanza batches them)."""
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -56,6 +57,25 @@ class Sentence:
         return self.words[-1].end if self.words else 0
 
 
+BATCH_WORDS = 250  # stanza's pos/depparse batches: small batches pad less (faster) and peak lower
+CHUNK_SENTENCES = 512  # sentences handed to stanza at once: memory stays bounded on huge documents
+
+
+@contextmanager
+def _no_training_optimizers():
+    """stanza's trainers build an Adam optimizer even to predict; the first one imports
+    torch._dynamo (about 2 s of a 4 s model load). Nothing that parses uses it."""
+    from stanza.models.common import utils
+
+    real = utils.get_optimizer, utils.get_split_optimizer
+    utils.get_optimizer = lambda *args, **kwargs: None
+    utils.get_split_optimizer = lambda *args, **kwargs: {}
+    try:
+        yield
+    finally:
+        utils.get_optimizer, utils.get_split_optimizer = real
+
+
 class Parser:
     """A stanza pipeline for one language, loaded from explicit model paths, never downloading."""
 
@@ -69,6 +89,7 @@ class Parser:
         logging.getLogger("stanza").setLevel(logging.ERROR)
         self.lang = lang
         self.lex = get_lexicon(lang)
+        self.sentences_parsed = self.chars_parsed = 0  # what the parser has read, for benchmarks
         if models == "official":
             self.models: ModelSet = official_models(lang)
         else:  # "shipped", or a folder holding <lang>/manifest.json (models you retrained)
@@ -79,12 +100,14 @@ class Parser:
             kwargs = {f"{p}_model_path": str(paths[p]) for p in paths}
             kwargs.update(pos_pretrain_path=None, depparse_pretrain_path=None)
             try:
-                self.nlp = stanza.Pipeline(
-                    lang=lang, dir=str(Path(__file__).parent / "models"), download_method=None,
-                    processors=",".join(p for p in PROCESSORS if p in paths),
-                    tokenize_no_ssplit=True, allow_unknown_language=True, use_gpu=False,
-                    logging_level="ERROR", pos_batch_size=3000, depparse_batch_size=3000, **kwargs,
-                )
+                with _no_training_optimizers():
+                    self.nlp = stanza.Pipeline(
+                        lang=lang, dir=str(Path(__file__).parent / "models"), download_method=None,
+                        processors=",".join(p for p in PROCESSORS if p in paths),
+                        tokenize_no_ssplit=True, allow_unknown_language=True, use_gpu=False,
+                        logging_level="ERROR", pos_batch_size=BATCH_WORDS, depparse_batch_size=BATCH_WORDS,
+                        **kwargs,
+                    )
             except Exception as exc:  # stanza raises many kinds on a bad file
                 raise ModelError(
                     f"could not load the {lang} models {', '.join(str(p) for p in paths.values())}: "
@@ -103,9 +126,13 @@ class Parser:
 
         if not batch:
             return []
+        self.sentences_parsed += len(batch)
+        self.chars_parsed += sum(len(fs.text) for _, fs in batch)
         # one stanza document per sentence: the regex split is the sentence split
-        docs = [stanza.Document([], text=fs.text.replace("\n", " ")) for _, fs in batch]
-        docs = self.nlp.bulk_process(docs)
+        docs = []
+        for k in range(0, len(batch), CHUNK_SENTENCES):
+            docs += self.nlp.bulk_process([stanza.Document([], text=fs.text.replace("\n", " "))
+                                           for _, fs in batch[k:k + CHUNK_SENTENCES]])
         out = []
         for (masked, fs), doc in zip(batch, docs):
             words = []
