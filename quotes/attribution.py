@@ -344,12 +344,13 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
     """Run the rules on every quote of a document, then let cue-less quotes continue the
     running speaker."""
     _mark_quoted_words(quotes, sentences)
+    located = Located(sentences)
     out: list[Found] = []
     for qi, q in enumerate(quotes):
-        opening = _sentence_at(sentences, q.open_start, q)
-        before = [s for s in sentences if s.words and opening is not None and s.end <= opening.start]
-        ctx = Context(qi, q, text, lex, opening, _sentence_at(sentences, max(q.open_start, q.close_end - 1), q),
-                      before[-1] if before and opening is not None and opening.start - before[-1].end < 400 else None)
+        opening = located.at(q.open_start, q)
+        before = located.last_ending_by(opening.start) if opening is not None else None
+        ctx = Context(qi, q, text, lex, opening, located.at(max(q.open_start, q.close_end - 1), q),
+                      before if before is not None and opening.start - before.end < 400 else None)
         found = next((f for f in (rule(ctx) for rule in RULES) if f is not None and f.mention is not None), None)
         found = found or Found(qi)
         found.kind = quote_kind(text, q, found)
@@ -400,12 +401,37 @@ def _opens_paragraph(text: str, q: QuoteSpan) -> bool:
     return i < 0 or text[i] == "\n"
 
 
-def _sentence_at(sentences: list[Sentence], offset: int, q: QuoteSpan) -> Sentence | None:
-    for s in sentences:
-        if s.words and s.start <= offset < max(s.end, s.start + 1):
-            return s
-    # the mark may fall between tokens (spaces): the sentence that overlaps the quote
-    for s in sentences:
-        if s.words and s.start < q.close_end and s.end > q.open_start:
-            return s
-    return None
+class Located:
+    """The parsed sentences of a document in text order, found by offset with a binary search:
+    a document may hold thousands of quotes, and a scan per quote would be quadratic."""
+
+    def __init__(self, sentences: list[Sentence]):
+        self.sentences = [s for s in sentences if s.words]
+        # running maxima of the ends, and minima of the ends from the right: both sorted, so
+        # "the first sentence ending after x" and "the last one ending by x" are bisections
+        self.max_end, self.max_end_or_one, top, top1 = [], [], -1, -1
+        for s in self.sentences:
+            top, top1 = max(top, s.end), max(top1, s.end, s.start + 1)
+            self.max_end.append(top)
+            self.max_end_or_one.append(top1)
+        self.min_end_after = [0] * len(self.sentences)
+        low = None
+        for i in range(len(self.sentences) - 1, -1, -1):
+            low = self.sentences[i].end if low is None else min(low, self.sentences[i].end)
+            self.min_end_after[i] = low
+
+    def at(self, offset: int, q: QuoteSpan) -> Sentence | None:
+        """The first sentence that holds ``offset``; else the first that overlaps the quote
+        (the mark may fall between tokens: spaces)."""
+        k = bisect_right(self.max_end_or_one, offset)
+        if k < len(self.sentences) and self.sentences[k].start <= offset:
+            return self.sentences[k]
+        k = bisect_right(self.max_end, q.open_start)
+        if k < len(self.sentences) and self.sentences[k].start < q.close_end:
+            return self.sentences[k]
+        return None
+
+    def last_ending_by(self, offset: int) -> Sentence | None:
+        """The last sentence (in text order) that ends at or before ``offset``."""
+        k = bisect_right(self.min_end_after, offset) - 1
+        return self.sentences[k] if k >= 0 else None

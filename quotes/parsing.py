@@ -128,31 +128,33 @@ class Parser:
             return []
         self.sentences_parsed += len(batch)
         self.chars_parsed += sum(len(fs.text) for _, fs in batch)
-        # one stanza document per sentence: the regex split is the sentence split
-        docs = []
-        for k in range(0, len(batch), CHUNK_SENTENCES):
-            docs += self.nlp.bulk_process([stanza.Document([], text=fs.text.replace("\n", " "))
-                                           for _, fs in batch[k:k + CHUNK_SENTENCES]])
         out = []
-        for (masked, fs), doc in zip(batch, docs):
-            words = []
-            for sent in doc.sentences:
-                for token in sent.tokens:
-                    a, b = fs.masked_start + token.start_char, fs.masked_start + token.end_char
-                    start, end, quote = masked.to_original(a, b)
-                    for w in token.words:
-                        words.append(Word(len(words) + 1, w.text, w.lemma or w.text, w.upos or "X",
-                                          0, w.deprel or "dep", start, end, quote))
-            # stanza may still split: renumber heads over the joined sentence
-            offset, k = 0, 0
-            for sent in doc.sentences:
-                for w in sent.words:
-                    head = w.head or 0
-                    words[k].head = head + offset if head else 0
-                    k += 1
-                offset += len(sent.words)
-            out.append(Sentence(split_inversions(words, self.lex), cut=fs.cut))
+        for k in range(0, len(batch), CHUNK_SENTENCES):
+            chunk = batch[k:k + CHUNK_SENTENCES]
+            # one stanza document per sentence: the regex split is the sentence split
+            docs = self.nlp.bulk_process([stanza.Document([], text=fs.text.replace("\n", " ")) for _, fs in chunk])
+            out += [self._sentence(masked, fs, doc) for (masked, fs), doc in zip(chunk, docs)]
         return out
+
+    def _sentence(self, masked: Masked, fs: FrameSentence, doc) -> Sentence:
+        """One stanza document back to a Sentence whose words carry original offsets."""
+        words = []
+        for sent in doc.sentences:
+            for token in sent.tokens:
+                a, b = fs.masked_start + token.start_char, fs.masked_start + token.end_char
+                start, end, quote = masked.to_original(a, b)
+                for w in token.words:
+                    words.append(Word(len(words) + 1, w.text, w.lemma or w.text, w.upos or "X",
+                                      0, w.deprel or "dep", start, end, quote))
+        # stanza may still split: renumber heads over the joined sentence
+        offset, k = 0, 0
+        for sent in doc.sentences:
+            for w in sent.words:
+                head = w.head or 0
+                words[k].head = head + offset if head else 0
+                k += 1
+            offset += len(sent.words)
+        return Sentence(split_inversions(words, self.lex), cut=fs.cut)
 
 
 def split_inversions(words: list[Word], lex: Lexicon) -> list[Word]:
