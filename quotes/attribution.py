@@ -13,9 +13,7 @@ from .mentions import NOMINAL, Mention, describe
 from .parsing import Sentence, Word
 from .spans import QuoteSpan
 
-RELATIVE = {"qui", "who", "that", "which", "lequel", "laquelle", "whom"}
 SENTENCE_PUNCT = {".", "!", "?", "…", ";"}
-AUXILIARIES = {"avoir", "être", "have", "be", "do", "will", "would"}
 MAX_CUE_DISTANCE = 12  # words between a closing mark and its cue: ", a-t-il ajouté", "," the
 # hospital's director, Anita Kowalski, said — a verb that is not a cue stops the search
 
@@ -71,12 +69,11 @@ def cue_lemma(w: Word, lex: Lexicon) -> str:
     return lex.guess_lemma(w.text)  # the tagger's lemma is wrong: the form matched the lexicon
 
 
-CLITICS = {"-t", "-t-", "t", "se", "s'", "s’", "me", "m'", "m’", "te", "lui", "leur", "y", "en", "soi"}
-
-
-def _nominal(w: Word | None) -> bool:
+def _nominal(w: Word | None, lex: Lexicon) -> bool:
+    """A word that can head a speaker phrase: a noun, name or pronoun outside the quote (a
+    tagger may call a quote mark or a clitic « se », « lui » a noun or pronoun)."""
     return w is not None and w.quote is None and w.upos in NOMINAL and w.text not in ("«", "»", '"') \
-        and w.text.lower() not in CLITICS
+        and w.text.lower() not in lex.clitics
 
 
 def _has_case(s: Sentence, w: Word) -> bool:
@@ -88,12 +85,12 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     kids = [c for c in s.children(verb) if c.quote is None]
     # the passive agent: « qualifiée de … par l'ONG », "was called … by the group"
     for c in kids:
-        if c.deprel == "obl:agent" and _nominal(c):
+        if c.deprel == "obl:agent" and _nominal(c, lex):
             return c
     # the subject, as the parse says (a relative pronoun points to its antecedent)
     for c in kids:
-        if c.deprel in lex.deprels["subject"] and _nominal(c) and not _fronted_participle(s, c):
-            if c.text.lower() in RELATIVE and verb.deprel.startswith("acl"):
+        if c.deprel in lex.deprels["subject"] and _nominal(c, lex) and not _fronted_participle(s, c):
+            if c.text.lower() in lex.relative_pronouns and verb.deprel.startswith("acl"):
                 return s.word(verb.head)
             return c
     # inverted subjects come out as obj too: "…, a déclaré le ministre", "…," said the official
@@ -101,7 +98,7 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     inverted_ok = inverted_ok and cue_lemma(verb, lex) not in lex.recipient_verbs
     if inverted_ok:
         for c in kids:
-            if c.deprel in lex.deprels["inverted_subject"] and c.start > verb.start and _nominal(c) \
+            if c.deprel in lex.deprels["inverted_subject"] and c.start > verb.start and _nominal(c, lex) \
                     and not _has_case(s, c) and c.text.lower() not in lex.time_words:
                 return c
     # a coordinated or auxiliary cue takes the subject of the verb it hangs on
@@ -111,7 +108,7 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             return speaker_of(s, head, lex, inverted_ok)
     if verb.deprel.startswith("acl") and verb.head:
         head = s.word(verb.head)  # "Elliot de Faramond, who fears…": the noun it qualifies
-        if _nominal(head):
+        if _nominal(head, lex):
             return head
     if verb.deprel.startswith(("advcl", "xcomp")) and verb.head and verb.text.lower().endswith(("ing", "ant")):
         head = s.word(verb.head)  # "…unveiled a plan on Tuesday, promising "…"": the main verb's subject
@@ -142,13 +139,13 @@ def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool, lex: Lexicon)
                 break
             # « au Laos », « à la barre », « mercredi »: complements and dates are not speakers
             governed = any(x.upos == "ADP" for x in window[max(0, k - 2):k])
-            if _nominal(w) and not _has_case(s, w) and w.upos != "NUM" and not governed \
+            if _nominal(w, lex) and not _has_case(s, w) and w.upos != "NUM" and not governed \
                     and w.text.lower() not in lex.time_words:
                 return w
     for w in reversed(before):
         if w.text in SENTENCE_PUNCT or w.text in (",", "«", "»", '"', "“", "”") or w.quote is not None:
             break
-        if _nominal(w) and (w.upos != "PRON" or describe_pronoun(w, lex)) and w.text.lower() not in lex.time_words:
+        if _nominal(w, lex) and (w.upos != "PRON" or describe_pronoun(w, lex)) and w.text.lower() not in lex.time_words:
             return w
     return None
 
@@ -185,7 +182,7 @@ def cue_after_quote(ctx: Context) -> Found | None:
                 # « Les Ukrainiens « … », a-t-il ajouté »: the speaker stands after the quote
                 speaker = positional_speaker(ctx.closing, w, True, ctx.lex)
             return _found(ctx, "cue_after_quote", 0.9, w, speaker, ctx.closing)
-        if w.upos == "VERB" and w.lemma.lower() not in AUXILIARIES:
+        if w.upos == "VERB" and w.lemma.lower() not in ctx.lex.auxiliaries:
             return None  # another verb: the cue would belong to another clause
     return None
 
@@ -230,7 +227,7 @@ def according_to(ctx: Context) -> Found | None:
                 continue
             # the phrase after the preposition: its first noun or pronoun is the speaker's head
             # (parsers often hang "according to a person familiar…" on the adjective)
-            target = next((x for x in s.words[w.id:w.id + 6] if _nominal(x) and x.upos != "NUM"
+            target = next((x for x in s.words[w.id:w.id + 6] if _nominal(x, ctx.lex) and x.upos != "NUM"
                            and x.text.lower() not in ("to", "après")), None)
             if target is not None:
                 return _found(ctx, "according_to", 0.85, w, target, s, lemma=ctx.lex.cue_prepositions[key])

@@ -47,6 +47,14 @@ class Lexicon:
     cue_form_lemmas: dict[str, str]
     recipient_verbs: frozenset[str]  # "told reporters": their object is the listener
     deprels: dict[str, frozenset[str]]
+    relative_pronouns: frozenset[str]  # « qui », "who": a subject that stands for its antecedent
+    auxiliaries: frozenset[str]  # lemmas of verbs that do not start a clause of their own
+    clitics: frozenset[str]  # « se », « lui », « -t »: never a speaker
+    role_prepositions: frozenset[str]  # inside a role: « ministre de l'Intérieur », "Secretary of State"
+    role_openers: frozenset[str]  # adjectives a role may start with: « haut responsable », "former"
+    locative_prepositions: frozenset[str]  # « dans un communiqué », "in an interview": where, not who
+    gender_suffixes: dict[str, tuple[str, ...]]  # role-noun endings that say the gender
+    epicene_roles: frozenset[str]  # role nouns whose ending says nothing of the gender
 
     def is_cue_verb(self, lemma: str, form: str = "") -> bool:
         """Cue verbs are matched on lemma; the form list rescues a wrong lemma."""
@@ -100,4 +108,12 @@ def get_lexicon(lang: str) -> Lexicon:
         cue_form_lemmas=data.get("cue_form_lemmas", {}),
         recipient_verbs=lower("recipient_verbs"),
         deprels={k: frozenset(v) for k, v in data["deprels"].items()},
+        relative_pronouns=lower("relative_pronouns"),
+        auxiliaries=lower("auxiliaries"),
+        clitics=lower("clitics"),
+        role_prepositions=lower("role_prepositions"),
+        role_openers=lower("role_openers"),
+        locative_prepositions=lower("locative_prepositions"),
+        gender_suffixes={k: tuple(v) for k, v in data.get("gender_suffixes", {}).items()},
+        epicene_roles=lower("epicene_roles"),
     )

@@ -326,10 +326,6 @@ def _complement_start(s: Sentence, w: Word) -> bool:
     return before is not None and before.upos == "ADP"
 
 
-LOCATIVE = {"dans", "en", "sur", "sous", "lors", "depuis", "pendant", "avant", "après", "devant", "par", "au", "à",
-            "in", "on", "at", "during", "after", "before", "from", "via", "through", "by"}
-
-
 def _locative(s: Sentence, c: Word, lex: Lexicon) -> bool:
     """A complement after the phrase that says where or when, not who: « dans un communiqué »,
     « en séance », "in an interview" (« à la Défense » is kept when it follows a role noun)."""
@@ -342,7 +338,7 @@ def _locative(s: Sentence, c: Word, lex: Lexicon) -> bool:
     head = s.word(c.head)
     if prep in ("à", "au", "for", "at", "of") and head is not None and head.text.lower() in lex.role_nouns:
         return False  # « secrétaire à la Défense », "spokesperson for Handicap International"
-    return prep in LOCATIVE
+    return prep in lex.locative_prepositions
 
 
 def _name_after_comma(s: Sentence, words: list[Word], lex: Lexicon, comma: bool = True) -> list[Word] | None:

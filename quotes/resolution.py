@@ -19,7 +19,6 @@ from .mentions import Mention
 # a capitalised word or an initial ("J."); « L’administration » is an article and a noun
 CAP = r"(?!\p{Lu}['’]\p{Ll})(?:\p{Lu}\.|\p{Lu}[\p{L}'’\-]*+)"
 NAME = regex.compile(rf"{CAP}(?:[ \u00a0]++(?:(?:de|du|van|von|der|da|di|del|bin|ben|al|el|le|la|d['’])[ \u00a0]*+)?{CAP})++")
-PREPOSITIONS = {"for", "of", "at", "in", "de", "du", "des", "à", "au", "aux", "d'", "d’", "chez", "pour"}
 WORD = regex.compile(r"[\p{L}\p{N}'’\-\.]++")
 
 
@@ -132,7 +131,6 @@ def _lone_name(text: str, span: tuple[int, int], lex: Lexicon, lowercase_words: 
 APPOSITION_BEFORE = regex.compile(
     r"(?:^|\s)(?:(?:le|la|the|former|son|sa|his|her|its|their)\s++|l['’]|\p{L}++['’]s\s++)"
     r"(?P<role>[^,.;:!?\n«»\"]{2,60}?)\s*+,\s*+$", regex.I)
-ROLE_OPENERS = {"haut", "haute", "nouveau", "nouvelle", "ancien", "ancienne", "senior", "former", "top"}
 
 
 def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[int, int]]:
@@ -141,36 +139,36 @@ def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[
     window = text[max(0, start - 80):start]
     base = start - len(window)
     for m in APPOSITION_BEFORE.finditer(window, overlapped=True):
-        if m.group("role").split()[0].lower() in lex.role_nouns | ROLE_OPENERS:
+        if m.group("role").split()[0].lower() in lex.role_nouns | lex.role_openers:
             return base + m.start("role"), base + m.end("role")
     # before, without a comma: the words back to a determiner or a verb ("Olympic champion",
     # « le président élu », "Irish Finance Minister")
     role_words = []
     for w in reversed(list(WORD.finditer(window))):
         low = w.group().lower()
-        if low in PREPOSITIONS or (role_words and low in ("la", "the", "l'", "l’") and
+        if low in lex.role_prepositions or (role_words and low in ("la", "the", "l'", "l’") and
                                    role_words[0].group().lower() not in lex.role_nouns and
                                    not role_words[0].group()[:1].isupper()):
-            if role_words and low in PREPOSITIONS | {"la", "the"}:
+            if role_words and low in lex.role_prepositions | {"la", "the"}:
                 role_words.insert(0, w)  # « ministre de l’Intérieur », "Secretary of State"
                 continue
-        if (low in lex.determiners and not (role_words and role_words[0].group().lower() in PREPOSITIONS)) \
-                or (low in lex.stopwords and low not in PREPOSITIONS) or low in lex.cue_verb_forms or "," in window[w.end():] \
+        if (low in lex.determiners and not (role_words and role_words[0].group().lower() in lex.role_prepositions)) \
+                or (low in lex.stopwords and low not in lex.role_prepositions) or low in lex.cue_verb_forms or "," in window[w.end():] \
                 or "\n" in window[w.end():] or (lex.language == "en" and low.endswith("ed") and w.group()[0].islower()):
             break
         role_words.insert(0, w)
         if len(role_words) > 5:
             role_words = []
             break
-    while role_words and role_words[0].group().lower() in PREPOSITIONS:
+    while role_words and role_words[0].group().lower() in lex.role_prepositions:
         role_words.pop(0)
     if role_words and any(w.group().lower() in lex.role_nouns for w in role_words) \
-            and role_words[-1].group().lower() not in PREPOSITIONS:
+            and role_words[-1].group().lower() not in lex.role_prepositions:
         return base + role_words[0].start(), base + role_words[-1].end()
     # after: ", spokesperson for Handicap International," (up to the next comma or period)
     m = regex.match(r",\s++(?:(?:the|a|an|le|la|les|son|sa|ses|his|her|its|their)\s++|l['’])?(?:\p{L}++['’]s\s++)?"
                     r"((?:\p{L}[\p{L}'’\-]*+\s*+){1,10}?)(?=[,.;]|$)", text[end:end + 160])
-    if m and m.group(1).split()[0].lower() in lex.role_nouns | ROLE_OPENERS:
+    if m and m.group(1).split()[0].lower() in lex.role_nouns | lex.role_openers:
         s = end + m.start(1)
         return s, s + len(m.group(1).rstrip())
     return None
@@ -191,9 +189,9 @@ def _antecedent_phrase(doc: "Document", m: Mention) -> Optional[tuple[int, int]]
             for w in words:
                 t = w.group().strip(",.;:")
                 cap = t[:1].isupper() or regex.match(r"^[ld]['’]\p{Lu}", t, regex.I) is not None
-                if t.lower() in PREPOSITIONS | {"la", "le", "les", "the", "l'", "l’"} or cap or \
+                if t.lower() in doc.lex.role_prepositions | {"la", "le", "les", "the", "l'", "l’"} or cap or \
                         (prev_cap and len(t) > 3 and t.lower() not in doc.lex.stopwords and t.lower() not in doc.lex.cue_verb_forms):
-                    if cap or prev_cap and not t.lower() in PREPOSITIONS:
+                    if cap or prev_cap and not t.lower() in doc.lex.role_prepositions:
                         end = hit.end() + w.start() + len(t)
                     prev_cap = cap
                     if w.group()[-1] in ",.;:":
@@ -372,20 +370,17 @@ RESOLVERS = {
 }
 
 
-FEMININE = regex.compile(r"(?:rice|euse|ière|ienne|ante|ente|esse|ète|onne|ée|woman|wife|mother|sister|actress|queen)$")
-MASCULINE = regex.compile(r"(?:eur|ier|ien|ant|ent|man|husband|father|brother|actor|king)$")
-
-
 def _gender(doc: Document, role: Optional[tuple[int, int]]) -> str:
     """« directrice », « présidente », "spokeswoman": the role's noun often says the gender."""
     if role is None:
         return "any"
     words = [w for w in _text(doc, role).lower().split() if w not in doc.lex.determiners]
     head = next((w for w in words if w in doc.lex.role_nouns), words[0] if words else "")
-    if FEMININE.search(head):
-        return "fem"
-    if MASCULINE.search(head) and head not in ("président", "agent"):
-        return "masc" if doc.lex.language == "fr" or head.endswith("man") else "any"
+    if head in doc.lex.epicene_roles:
+        return "any"
+    for gender in ("fem", "masc"):  # feminine first: "spokeswoman" ends in "man" too
+        if head.endswith(doc.lex.gender_suffixes.get(gender, ())):
+            return gender
     return "any"
 
 

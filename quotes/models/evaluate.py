@@ -1,6 +1,7 @@
 """Measure the shipped models on held-out UD test data, end to end from raw text.
 
     python -m quotes.models.evaluate --lang fr --lang en --ud ../shared/ud [--write]
+    python -m quotes.models.evaluate --lang fr --models my-models    # retrained: my-models/fr/
 
 Held-out sets never trained on: the ``test`` parts of ``quotes.models.train.SOURCES``, plus
 treebanks used for measuring only (CC BY-NC-SA: GUM, ParTUT), never for training.
@@ -51,13 +52,13 @@ def raw_text(conllu: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def measure(lang: str, gold: str) -> dict:
+def measure(lang: str, gold: str, folder: Path | None = None) -> dict:
     import stanza
     import torch
     from stanza.models.common.utils import ud_scores
 
     torch.set_num_threads(1)
-    models = shipped_models(lang)
+    models = shipped_models(lang, folder)
     kwargs = {f"{p}_model_path": str(models.paths[p]) for p in models.paths}
     t0 = time.perf_counter()
     nlp = stanza.Pipeline(lang=lang, dir=str(Path(__file__).parent), download_method=None,
@@ -84,15 +85,18 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lang", action="append", choices=sorted(SOURCES), required=True)
     ap.add_argument("--ud", type=Path, default=Path("../shared/ud"))
-    ap.add_argument("--write", action="store_true", help="store the scores in the shipped manifest")
+    ap.add_argument("--models", type=Path, default=None,
+                    help="a folder of retrained models (FOLDER/<lang>/manifest.json); default: the shipped ones")
+    ap.add_argument("--write", action="store_true", help="store the scores in the models' manifest")
     args = ap.parse_args(argv)
     for lang in args.lang:
-        results = {"held_out_test": measure(lang, gold_conllu(args.ud, SOURCES[lang]["test"]))}
+        folder = args.models / lang if args.models else None
+        results = {"held_out_test": measure(lang, gold_conllu(args.ud, SOURCES[lang]["test"]), folder)}
         for part in MEASURE_ONLY[lang]:
-            results[f"{part[0]} {part[1]} (measure only)"] = measure(lang, gold_conllu(args.ud, [part]))
+            results[f"{part[0]} {part[1]} (measure only)"] = measure(lang, gold_conllu(args.ud, [part]), folder)
         print(json.dumps({lang: results}, indent=2))
         if args.write:
-            path = shipped_models(lang).paths["tokenize"].parent / "manifest.json"
+            path = shipped_models(lang, folder).paths["tokenize"].parent / "manifest.json"
             manifest = json.loads(path.read_text())
             manifest["scores"] = {"test_sets": {"held_out_test": [f"{t} {s} {list(f)}" for t, s, f in SOURCES[lang]["test"]],
                                                 **{k: k for k in results if k != "held_out_test"}}, **results}
