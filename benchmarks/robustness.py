@@ -162,9 +162,14 @@ def whole_extractor(pairs: list[tuple[str, list[tuple[str, str]]]], seconds: flo
                 continue
             start = time.perf_counter()
             try:
-                with budget(left):
-                    records = extractor.extract(text, lang="fr", doc_id=name)
-                elapsed = time.perf_counter() - start
+                elapsed = None
+                for _ in range(2):  # a run under a minute is repeated, the best kept (a busy machine)
+                    t0 = time.perf_counter()
+                    with budget(left - (t0 - start)):
+                        records = extractor.extract(text, lang="fr", doc_id=name)
+                    elapsed = min(elapsed or 1e9, time.perf_counter() - t0)
+                    if elapsed > 60:
+                        break
                 times.append(elapsed)
                 print(f"    {name:<14} {len(text):>10,} chars {elapsed:9.1f} s  {len(text) / elapsed:8,.0f} chars/s  "
                       f"{len(records):>6,} quote records  resident memory after {rss_mb():.0f} MB", flush=True)
@@ -185,15 +190,21 @@ def main() -> None:
                         help="seconds for the whole extractor, all documents together (default 1800)")
     parser.add_argument("--no-extractor", action="store_true")
     parser.add_argument("--no-probe", action="store_true")
+    parser.add_argument("--only", choices=["news", "unbalanced"], help="one pair of documents only")
     args = parser.parse_args()
     sized = [(f"{s / 1e6:g} MB", news(s)) for s in args.sizes]
     marked = [(f"{m:,} marks", unbalanced(m)) for m in args.marks]
-    compare("regex stages, news text", sized, args.budget)
-    compare("regex stages, unbalanced marks", marked, args.budget)
+    pairs = [("unbalanced marks", marked), ("news text", sized)]
+    if args.only:
+        pairs = [p for p in pairs if p[0].startswith(args.only)]
+    if not args.only or args.only == "news":
+        compare("regex stages, news text", sized, args.budget)
+    if not args.only or args.only == "unbalanced":
+        compare("regex stages, unbalanced marks", marked, args.budget)
     if not args.no_probe:
         probe(args.budget)
     if not args.no_extractor:
-        whole_extractor([("unbalanced marks", marked), ("news text", sized)], args.extractor_budget)
+        whole_extractor(pairs, args.extractor_budget)
 
 
 if __name__ == "__main__":

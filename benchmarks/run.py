@@ -92,8 +92,10 @@ def mb(kib: float | None) -> float | None:
     return None if kib is None else kib * 1024 / 1e6
 
 
-def load_corpus(path: Path, limit: int | None = None) -> list[dict]:
+def load_corpus(path: Path, limit: int | None = None, sources: list[str] | None = None) -> list[dict]:
     docs = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    if sources:  # e.g. only the real seed articles: --sources seed
+        docs = [d for d in docs if d.get("source") in sources]
     return docs[:limit] if limit else docs
 
 
@@ -170,7 +172,7 @@ def child_throughput(cfg: dict) -> dict:
         install_fake_parser()
     from quotes import Extractor
 
-    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
+    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"), cfg.get("sources"))
     threads = {"threads": cfg["threads"]} if "threads" in cfg else {}  # else Extractor's default
     ex = Extractor(whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"), **threads)
     for lang in sorted({r["lang"] for r in rows}):
@@ -217,7 +219,7 @@ def child_pool(cfg: dict) -> dict:
 
     from quotes import Extractor, parallel
 
-    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
+    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"), cfg.get("sources"))
     ex = Extractor(whole_document=cfg["mode"] == "whole", jobs=cfg["jobs"], models=cfg.get("models", "shipped"))
     settings = dict(lang=ex.lang, models=ex.models, whole_document=ex.whole_document,
                     jobs=1, batch_size=ex.batch_size, threads=1)  # as run_parallel passes them
@@ -249,7 +251,7 @@ def child_end_to_end(cfg: dict) -> dict:
 
     from quotes import Extractor
 
-    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
+    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"), cfg.get("sources"))
     docs = to_documents(rows)
     ex = Extractor(jobs=cfg["jobs"], whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"))
     t = time.perf_counter()
@@ -270,7 +272,7 @@ def child_regex(cfg: dict) -> dict:
     (What (a) and (b) hand to the parser is counted by their own runs.)"""
     from quotes.spans import find_quotes
 
-    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
+    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"), cfg.get("sources"))
     texts = [r["text"] for r in rows]
     runs, found = [], 0
     while sum(runs) < 1.0 or len(runs) < 3:
@@ -313,7 +315,7 @@ def child_profile(cfg: dict) -> dict:
         install_fake_parser()
     from quotes import Extractor
 
-    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"))
+    rows = load_corpus(Path(cfg["corpus"]), cfg.get("limit"), cfg.get("sources"))
     ex = Extractor(whole_document=cfg["mode"] == "whole", models=cfg.get("models", "shipped"))
     for lang in sorted({r["lang"] for r in rows}):
         ex.parser(lang)
@@ -577,6 +579,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles of the corpus")
+    ap.add_argument("--sources", default=None,
+                    help="only these sources of the corpus, comma-separated: seed, fixture, synthetic")
     ap.add_argument("--quick", action="store_true",
                     help="a quick check: 60 articles, one cold start per language, 20-article profile")
     ap.add_argument("--jobs", default="1,2", help="comma-separated job counts to measure (default 1,2)")
@@ -621,12 +625,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"building the corpus {corpus} ...", flush=True)
         make_corpus.build(corpus, args.ud or make_corpus.DEFAULT_UD)
-    rows = load_corpus(corpus, limit)
+    sources = args.sources.split(",") if args.sources else None
+    rows = load_corpus(corpus, limit, sources)
     langs = sorted({r["lang"] for r in rows})
     res = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "machine": machine(),
-        "settings": {"limit": limit, "quick": args.quick, "repeat": args.repeat, "cold_repeats": cold_repeats,
+        "settings": {"limit": limit, "sources": sources, "quick": args.quick, "repeat": args.repeat, "cold_repeats": cold_repeats,
                      "jobs": jobs, "warmup_docs_per_lang": WARMUP_PER_LANG,
                      "models": args.models, "measured_package": str(CODE_ROOT / "quotes")},
         "fake_parser": args.fake_parser,
@@ -643,7 +648,7 @@ def main(argv: list[str] | None = None) -> int:
     if load > 0.5:
         print(f"WARNING: load average {load:.2f} at start: another process is using the CPU, "
               "the figures will be low", file=sys.stderr)
-    base = {"corpus": str(corpus), "limit": limit, "repeat": args.repeat, "fake_parser": args.fake_parser,
+    base = {"corpus": str(corpus), "limit": limit, "sources": sources, "repeat": args.repeat, "fake_parser": args.fake_parser,
             "models": args.models, "code_root": str(CODE_ROOT)}
 
     def step(key, kind, label, **cfg):

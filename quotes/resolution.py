@@ -7,8 +7,11 @@ Names outside the parsed frames are found cheaply with a regex (capitalised runs
 role written just before them ("US Defense Secretary Lloyd Austin") or in apposition after."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Optional
+from itertools import islice
+from typing import Iterator, Optional
 
 import regex
 
@@ -20,6 +23,10 @@ from .mentions import Mention
 CAP = r"(?!\p{Lu}['’]\p{Ll})(?:\p{Lu}\.|\p{Lu}[\p{L}'’\-]*+)"
 NAME = regex.compile(rf"{CAP}(?:[ \u00a0]++(?:(?:de|du|van|von|der|da|di|del|bin|ben|al|el|le|la|d['’])[ \u00a0]*+)?{CAP})++")
 WORD = regex.compile(r"[\p{L}\p{N}'’\-\.]++")
+# How far back a pronoun or a description looks, so that resolution stays linear on a huge
+# document (an archive dump, thousands of quotes): an article has far fewer speakers and names.
+RECENT_ENTITIES = 64  # speakers, the most recently quoted first
+RECENT_NAMES = 400  # names written before the mention
 
 
 @dataclass
@@ -32,6 +39,7 @@ class Entity:
     head_lemma: str = ""
     id: Optional[str] = None
     last_seen: int = 0
+    order: int = 0  # creation order: ties of last_seen go to the older speaker
 
     @property
     def tokens(self) -> list[str]:
@@ -58,10 +66,44 @@ class NameInText:
 
 @dataclass
 class Document:
+    """The text, its names (in text order) and the speakers found so far, indexed so that each
+    mention costs about the same however long the document is."""
+
     text: str
     lex: Lexicon
     names: list[NameInText]
     entities: list[Entity] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.name_starts = [n.span[0] for n in self.names]
+        self.name_ends = [n.span[1] for n in self.names]
+        self.name_at = {n.span: n for n in self.names}
+        self.names_ending = defaultdict(list)  # last word of a name → the names, in text order
+        for n in self.names:
+            self.names_ending[_last_token(n.text)].append(n)
+        self.entities_ending: dict[str, list[Entity]] = defaultdict(list)  # in creation order
+        self.recent: dict[int, Entity] = {}  # speakers, least recently quoted first
+
+    def seen(self, entity: Entity, offset: int) -> None:
+        entity.last_seen = offset
+        self.recent.pop(entity.order, None)
+        self.recent[entity.order] = entity
+
+    def by_recency(self) -> list[Entity]:
+        """The speakers quoted last, latest first (all of them in an article)."""
+        latest = list(islice(reversed(self.recent.values()), RECENT_ENTITIES))
+        return sorted(latest, key=lambda e: (-e.last_seen, e.order))
+
+    def names_before(self, offset: int, by_start: bool = False) -> Iterator[NameInText]:
+        """Names ending at or before ``offset`` (starting before it), latest first."""
+        k = bisect_left(self.name_starts, offset) if by_start else bisect_right(self.name_ends, offset)
+        for i in range(k - 1, max(-1, k - 1 - RECENT_NAMES), -1):
+            yield self.names[i]
+
+
+def _last_token(name: str) -> str:
+    words = name.split()
+    return words[-1].lower().strip(".") if words else ""
 
 
 # ------------------------------------------------------------------ the cheap name pass
@@ -222,7 +264,7 @@ def resolve(text: str, found: list[Found], lex: Lexicon) -> list[Resolved]:
         m = f.mention
         entity, confidence = RESOLVERS[m.form](doc, m, f)
         if entity is not None:
-            entity.last_seen = m.span[0]
+            doc.seen(entity, m.span[0])
             if m.role and not entity.role:
                 entity.role = m.role
             if m.gender != "any" and entity.gender == "any":
@@ -241,7 +283,10 @@ def _number(resolved: list[Resolved]) -> None:
 
 
 def _add(doc: Document, entity: Entity) -> Entity:
+    entity.order = len(doc.entities)
     doc.entities.append(entity)
+    doc.entities_ending[_last_token(entity.name)].append(entity)
+    doc.seen(entity, entity.last_seen)
     return entity
 
 
@@ -260,7 +305,7 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
     """A name: the entity it names, or the fuller name written elsewhere ("Austin" → Lloyd Austin)."""
     name = _strip_honorific(_text(doc, m.name), doc.lex)
     tokens = [t.lower().strip(".") for t in name.split()]
-    for e in doc.entities:
+    for e in list(doc.entities_ending[_last_token(name)]):  # a match shares the last word
         if m.gender in ("masc", "fem") and e.gender in ("masc", "fem") and m.gender != e.gender:
             continue  # « Mr. Hughes » is not Ann Hughes
         if e.tokens == tokens or (len(tokens) < len(e.tokens) and e.tokens[-len(tokens):] == tokens):
@@ -270,7 +315,7 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
             e.name, e.name_span = name, m.name  # the fuller name, met later
             return e, 1.0
     if m.type != "organization":
-        fuller = [n for n in doc.names if len(n.text.split()) > len(tokens)
+        fuller = [n for n in doc.names_ending[_last_token(name)] if len(n.text.split()) > len(tokens)
                   and [t.lower().strip(".") for t in n.text.split()][-len(tokens):] == tokens]
         if fuller:
             before = [n for n in fuller if n.span[0] < m.span[0]] or fuller
@@ -280,7 +325,7 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
                                     m.head_lemma)), 0.95
     role = m.role
     if role is None and m.type != "organization":
-        role = next((n.role for n in doc.names if n.span == m.name and n.role), None)
+        role = doc.name_at[m.name].role if m.name in doc.name_at else None
     kind = m.type if m.type != "unknown" else "person"
     if len(tokens) == 1 and kind == "person" and m.span == m.name and role is None:
         kind = "organization"  # a lone name never given in full, no title: « Norvalis », "Paylane"
@@ -303,13 +348,14 @@ def _widen_to_particle(doc: Document, m: Mention, e: Entity) -> None:
 def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity], float]:
     """il / she: the latest speaker of a compatible gender; else the latest person named."""
     plural = m.gender in ("plural", "neuter")  # ils, they, it: organisations first
-    for e in sorted(doc.entities, key=lambda e: -e.last_seen):
+    recent = doc.by_recency()
+    for e in recent:
         if plural and e.type in ("organization", "anonymous", "unknown"):
             return e, 0.85
         if not plural and e.type != "organization" and e.gender in ("any", m.gender):
             return e, 0.9
-    if doc.entities and plural:
-        return max(doc.entities, key=lambda e: e.last_seen), 0.6
+    if recent and plural:
+        return recent[0], 0.6
     person = _last_person_before(doc, m.span[0])
     if person is not None:
         return _entity_for_name(doc, person, m), 0.7
@@ -326,26 +372,26 @@ def resolve_latter(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity
 
 def resolve_org_ref(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
     """« le groupe », "the company": the latest organisation speaker, else a new one."""
-    for e in sorted(doc.entities, key=lambda e: -e.last_seen):
+    for e in doc.by_recency():
         if e.type == "organization":
             return e, 0.85
     phrase = _antecedent_phrase(doc, m)
     if phrase is not None:
         return _add(doc, Entity(_text(doc, phrase), "organization", phrase, None, "any", m.head_lemma)), 0.75
-    orgs = [n for n in doc.names if n.organization and n.span[0] < m.span[0]]
-    if orgs:
-        return _entity_for_name(doc, _first_of_latest_sentence(doc, orgs), m, kind="organization"), 0.7
+    org = _first_of_latest_sentence(doc, (n for n in doc.names_before(m.span[0], by_start=True) if n.organization))
+    if org is not None:
+        return _entity_for_name(doc, org, m, kind="organization"), 0.7
     return _add(doc, Entity(_text(doc, m.span), "organization", m.span, None, "any", m.head_lemma)), 0.6
 
 
 def resolve_description(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
     """« le haut responsable », "the minister": the earlier speaker with that head noun or role."""
     head = m.head_lemma
-    for e in sorted(doc.entities, key=lambda e: -e.last_seen):
+    for e in doc.by_recency():
         role = _text(doc, e.role).lower() if e.role else ""
         if head and (head == e.head_lemma or head in role.split() or (e.type == "anonymous" and head in e.name.lower().split())):
             return e, 0.8
-    for n in reversed([n for n in doc.names if n.span[1] <= m.span[0] and n.role and not n.organization]):
+    for n in (n for n in doc.names_before(m.span[0]) if n.role and not n.organization):
         if head and head in _text(doc, n.role).lower().split():  # "the minister": Foreign Minister Keiko Arai
             return _entity_for_name(doc, n, m), 0.75
     phrase = _antecedent_phrase(doc, m)
@@ -387,27 +433,30 @@ def _gender(doc: Document, role: Optional[tuple[int, int]]) -> str:
 def _last_person_before(doc: Document, offset: int) -> Optional[NameInText]:
     """The person a pronoun most likely means: the first named in the latest sentence that
     names someone (news sentences put their subject first)."""
-    people = [n for n in doc.names if n.span[1] <= offset and not n.organization]
-    return _first_of_latest_sentence(doc, people)
+    return _first_of_latest_sentence(doc, (n for n in doc.names_before(offset) if not n.organization))
 
 
-def _first_of_latest_sentence(doc: Document, names: list[NameInText]) -> Optional[NameInText]:
-    if not names:
+def _first_of_latest_sentence(doc: Document, latest_first: Iterator[NameInText]) -> Optional[NameInText]:
+    """The first of the names (given latest first) written in the sentence of the latest one."""
+    first = last = next(latest_first, None)
+    if last is None:
         return None
-    last = names[-1]
     boundary = max(doc.text.rfind(c, 0, last.span[0]) for c in (". ", "\n", "? ", "! "))
-    return next(n for n in names if n.span[0] > boundary)
+    for n in latest_first:
+        if n.span[0] <= boundary:
+            break
+        first = n
+    return first
 
 
 def _latest_named_person(doc: Document, offset: int) -> Optional[NameInText]:
     """« ce dernier », "the latter": the last person named."""
-    people = [n for n in doc.names if n.span[1] <= offset and not n.organization]
-    return people[-1] if people else None
+    return next((n for n in doc.names_before(offset) if not n.organization), None)
 
 
 def _entity_for_name(doc: Document, n: NameInText, m: Mention, kind: str = "person") -> Entity:
     tokens = [t.lower().strip(".") for t in n.text.split()]
-    for e in doc.entities:
+    for e in doc.entities_ending[_last_token(n.text)]:  # a match shares the last word
         if e.tokens == tokens or e.tokens[-len(tokens):] == tokens or tokens[-len(e.tokens):] == e.tokens:
             return e
     gender = m.gender if m.gender in ("masc", "fem") else _gender(doc, n.role)
