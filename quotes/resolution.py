@@ -175,13 +175,28 @@ APPOSITION_BEFORE = regex.compile(
     r"(?P<role>[^,.;:!?\n«»\"]{2,60}?)\s*+,\s*+$", regex.I)
 
 
+def _names_a_role(phrase: str, lex: Lexicon) -> bool:
+    """« secrétaire à la Défense », "health secretary", "artistic director of the festival": the
+    phrase opens with a role noun or adjective, or its head noun (the last word before its
+    complement, after at most two modifiers: English puts them first) is a role noun."""
+    words = [w.lower().strip(".,") for w in phrase.split()]
+    if not words:
+        return False
+    if words[0] in lex.role_nouns or words[0] in lex.role_openers:
+        return True
+    head = next((i for i, w in enumerate(words) if w in lex.role_prepositions), len(words))
+    # a modifier or two before the head ("chief medical officer"), not a clause that ends in a
+    # role noun (« l'Intérieur Gérald Martin a reçu mardi le maire de Grenoble »)
+    return 0 < head <= 3 and words[head - 1] in lex.role_nouns
+
+
 def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[int, int]]:
     """« le président élu Donald Trump », « le secrétaire à la Défense, Lloyd Austin »,
     "Elliot de Faramond, spokesperson for Handicap International"."""
     window = text[max(0, start - 80):start]
     base = start - len(window)
     for m in APPOSITION_BEFORE.finditer(window, overlapped=True):
-        if m.group("role").split()[0].lower() in lex.role_nouns | lex.role_openers:
+        if _names_a_role(m.group("role"), lex):
             return base + m.start("role"), base + m.end("role")
     # before, without a comma: the words back to a determiner or a verb ("Olympic champion",
     # « le président élu », "Irish Finance Minister")
@@ -210,7 +225,7 @@ def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[
     # after: ", spokesperson for Handicap International," (up to the next comma or period)
     m = regex.match(r",\s++(?:(?:the|a|an|le|la|les|son|sa|ses|his|her|its|their)\s++|l['’])?(?:\p{L}++['’]s\s++)?"
                     r"((?:\p{L}[\p{L}'’\-]*+\s*+){1,10}?)(?=[,.;]|$)", text[end:end + 160])
-    if m and m.group(1).split()[0].lower() in lex.role_nouns | lex.role_openers:
+    if m and _names_a_role(m.group(1), lex):
         s = end + m.start(1)
         return s, s + len(m.group(1).rstrip())
     return None
