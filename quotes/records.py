@@ -11,6 +11,8 @@ from typing import Literal, Optional
 import regex
 from pydantic import BaseModel, ConfigDict, Field
 
+from .lexicon import get_lexicon
+
 
 class QuoteKind(str, Enum):
     """What a quoted span is."""
@@ -100,22 +102,25 @@ class DocumentRecord(BaseModel):
 
 
 # ---------------------------------------------------------------------- building records
-LEADING_ARTICLE = regex.compile(r"(?i)(?:(?:le|la|les|the|a|an|son|sa|ses|its|his|her|their|leur|leurs)\s++|[ld]['’])")
+LEADING_WORD = regex.compile(r"[\p{L}]++['’]|[\p{L}]++\s++")
 
 
-def _span(text: str, span: tuple[int, int] | None, strip_article: bool = False) -> Optional[Span]:
+def _span(text: str, span: tuple[int, int] | None, determiners: frozenset[str] = frozenset()) -> Optional[Span]:
+    """The span as a record field; a leading determiner among ``determiners`` is left out."""
     if span is None or span[1] <= span[0]:
         return None
     start, end = span
-    if strip_article:  # a role is written without its article: « L’ancien député » → ancien député
-        m = LEADING_ARTICLE.match(text, start, end)
-        start = m.end() if m and m.end() < end else start
+    # a role is written without its article: « L’ancien député » → ancien député, "his chief of staff"
+    m = LEADING_WORD.match(text, start, end)
+    if m and m.group().strip().lower() in determiners and m.end() < end:
+        start = m.end()
     return Span(text=text[start:end], start=start, end=end)
 
 
 def build(doc, language: str, quotes: list, resolved: list) -> list[QuoteRecord]:
     """Stage 5: one QuoteRecord per quote span, from what resolution decided."""
     text = doc.text
+    determiners = get_lexicon(language).determiners
     out = []
     for i, (q, r) in enumerate(zip(quotes, resolved)):
         f, entity = r.found, r.entity
@@ -123,7 +128,7 @@ def build(doc, language: str, quotes: list, resolved: list) -> list[QuoteRecord]
         if entity is not None and r.mention is not None and f.kind != "not_speech":
             speaker = Speaker(id=entity.id, name=entity.name, type=SpeakerType(entity.type),
                               mention=_span(text, r.mention), name_span=_span(text, entity.name_span))
-            role = _span(text, entity.role, strip_article=True) if entity.type not in ("anonymous", "organization") else None
+            role = _span(text, entity.role, determiners) if entity.type not in ("anonymous", "organization") else None
         if f.cue is not None and f.continues is None and f.kind != "not_speech":
             cue = Cue(text=text[f.cue.start:f.cue.end], start=f.cue.start, end=f.cue.end, lemma=f.cue_lemma)
         out.append(QuoteRecord(
