@@ -315,6 +315,7 @@ def _extract(paths, output, fmt, documents, fail_fast, resume, jobs, whole_docum
                 if fail_fast and result.error:
                     break
     finally:
+        extractor.close()  # --fail-fast may leave the workers of --jobs busy: stop them
         progress.close()
         click.echo(summary.line(), err=True)
     return 1 if summary.errors else 0

@@ -82,6 +82,27 @@ class Extractor:
         self.batch_size = batch_size
         self.threads = threads
         self._parsers: dict = {}
+        self._pool = None  # worker processes for jobs > 1, started on first use
+
+    def close(self) -> None:
+        """Stop the worker processes of ``jobs > 1`` (they also stop at exit)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> "Extractor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _worker_pool(self):
+        if self._pool is None:
+            from .parallel import start_pool
+
+            self._pool = start_pool(self)
+        return self._pool
 
     # ------------------------------------------------------------------ public API
     def extract(self, text: str, lang: str | None = None, doc_id: str = "doc") -> list[QuoteRecord]:

@@ -476,3 +476,18 @@ def test_eval_bad_gold_is_a_clean_error(tmp_path, name, content, message):
         path.write_text(content, "utf-8")
     result = CliRunner().invoke(main, ["eval", str(path)])
     assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_jobs_pool_is_reused_across_calls():
+    """Extractor(jobs=2): the workers start once and serve every extract_many call."""
+    from quotes import Document, Extractor
+
+    docs = [Document(f"d{i}", f"Texte sans guillemets numéro {i}.", lang="fr") for i in range(6)]
+    with Extractor(jobs=2, batch_size=2) as ex:
+        first = [r.document.id for r in ex.extract_many(docs)]
+        pool = ex._pool
+        second = [r.document.id for r in ex.extract_many(reversed(docs))]
+        assert ex._pool is pool
+        workers = [p.pid for p in pool._pool]
+    assert first == [d.id for d in docs] and second == [d.id for d in reversed(docs)]
+    assert ex._pool is None and len(workers) == 2
