@@ -14,6 +14,7 @@ from .parsing import Sentence, Word
 from .spans import QuoteSpan
 
 SENTENCE_PUNCT = {".", "!", "?", "…", ";"}
+CLOSING_MARKS = {'"', "»", "”", "’"}
 MAX_CUE_DISTANCE = 12  # words between a closing mark and its cue: ", a-t-il ajouté", "," the
 # hospital's director, Anita Kowalski, said — a verb that is not a cue stops the search
 
@@ -225,6 +226,11 @@ def according_to(ctx: Context) -> Found | None:
             nxt = s.word(w.id + 1)
             if key == "according" and (nxt is None or nxt.text.lower() != "to"):
                 continue
+            # a cue verb between the preposition and the quote governs it instead: « selon la
+            # SNCF, qui évoque un retour « au mieux lundi » » (the SNCF evokes; cue_governs_quote)
+            if w.end <= ctx.quote.open_start and any(
+                    is_cue(x, ctx.lex) for x in s.words if x.id > w.id and x.end <= ctx.quote.open_start):
+                continue
             # the phrase after the preposition: its first noun or pronoun is the speaker's head
             # (parsers often hang "according to a person familiar…" on the adjective)
             target = next((x for x in s.words[w.id:w.id + 6] if _nominal(x, ctx.lex) and x.upos != "NUM"
@@ -310,6 +316,8 @@ def quote_kind(text: str, q: QuoteSpan, found: Found) -> str:
     while i >= 0 and text[i] in " \t\u00a0\u202f\u200b":
         i -= 1
     prev = text[i] if i >= 0 else "\n"
+    if prev in CLOSING_MARKS and i > 0 and text[i - 1] in ".!?…":
+        prev = text[i - 1]  # right after a quote that ended its sentence: "…a generation." "We are…"
     content = text[q.start:q.end]
     words = content.split()
     if prev in "\n.!?:…":
