@@ -201,17 +201,28 @@ def cue_in_incise(ctx: Context) -> Found | None:
 
 
 def cue_before_colon(ctx: Context) -> Found | None:
-    """X a déclaré : « … » / X said: "…": the cue verb of the clause that the colon closes."""
-    before = ctx.before_open()
+    """X a déclaré : « … » / X said: "…": the cue verb of the clause that the colon closes,
+    in the quote's sentence or, when the quote opens a paragraph, in the paragraph before
+    (« … Karim Benali écrit :⏎« J'ai porté ce maillot… »)."""
+    before, sentence = ctx.before_open(), ctx.opening
+    if not before and _after_colon_and_newline(ctx.text, ctx.quote) and ctx.previous is not None:
+        before, sentence = ctx.previous.words, ctx.previous
     if not before or before[-1].text != ":":
         return None
     for w in reversed(before[:-1]):
         if w.text in SENTENCE_PUNCT or w.quote is not None:
             break
         if is_cue(w, ctx.lex):
-            return _found(ctx, "cue_before_colon", 0.85, w, speaker_of(ctx.opening, w, ctx.lex, inverted_ok=False),
-                          ctx.opening)
+            return _found(ctx, "cue_before_colon", 0.85, w, speaker_of(sentence, w, ctx.lex, inverted_ok=False),
+                          sentence)
     return None
+
+
+def _after_colon_and_newline(text: str, q: QuoteSpan) -> bool:
+    """The quote opens a paragraph, and the paragraph before ends with a colon."""
+    before = text[max(0, q.open_start - 20):q.open_start]
+    stripped = before.rstrip(" \t\u00a0\u202f\r\n")
+    return stripped.endswith(":") and "\n" in before[len(stripped):]
 
 
 def according_to(ctx: Context) -> Found | None:
@@ -375,12 +386,15 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
 
 
 def wanting_previous_sentence(text: str, quotes: list[QuoteSpan], found: list[Found]) -> list[int]:
-    """The quotes that ``speaker_of_previous_sentence`` may still attribute once the sentence
-    before them is parsed: direct quotes whose own sentences named no speaker (or that rule
-    read a sentence that was not the one just before, because that one was not parsed yet)."""
+    """The quotes that may still change once the sentence before them is parsed: direct quotes
+    whose own sentences named no speaker, for ``speaker_of_previous_sentence`` (or that rule
+    read a sentence that was not the one just before, not parsed yet), and quotes opening a
+    paragraph after a colon, for ``cue_before_colon``."""
     return [f.quote for f in found
             if (f.mention is None or f.rule == "speaker_of_previous_sentence")
-            and quote_kind(text, quotes[f.quote], Found(f.quote)) == "direct"]
+            and quote_kind(text, quotes[f.quote], Found(f.quote)) == "direct"
+            # cue_before_colon reads the paragraph before too: it comes before the other rules
+            or _after_colon_and_newline(text, quotes[f.quote])]
 
 
 def running_speaker(text: str, quotes: list[QuoteSpan], found: list[Found], f: Found) -> None:
