@@ -90,7 +90,8 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             return c
     # the subject, as the parse says (a relative pronoun points to its antecedent)
     for c in kids:
-        if c.deprel in lex.deprels["subject"] and _nominal(c, lex) and not _fronted_participle(s, c):
+        if c.deprel in lex.deprels["subject"] and _nominal(c, lex) and not _fronted_participle(s, c) \
+                and not _dated(s, c, lex):
             if c.text.lower() in lex.relative_pronouns and verb.deprel.startswith("acl"):
                 return s.word(verb.head)
             return c
@@ -109,13 +110,34 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             return speaker_of(s, head, lex, inverted_ok)
     if verb.deprel.startswith("acl") and verb.head:
         head = s.word(verb.head)  # "Elliot de Faramond, who fears…": the noun it qualifies
-        if _nominal(head, lex):
+        if _nominal(head, lex) and not _dated(s, head, lex):
             return head
+        main = _verb_above(s, head, lex) if head is not None and verb.text.lower().endswith(("ing", "ant")) else None
+        if main is not None:  # "…in Canberra on Tuesday, promising "…"" hung on "Tuesday": the main verb's
+            return speaker_of(s, main, lex, inverted_ok=False)
     if verb.deprel.startswith(("advcl", "xcomp")) and verb.head and verb.text.lower().endswith(("ing", "ant")):
         head = s.word(verb.head)  # "…unveiled a plan on Tuesday, promising "…"": the main verb's subject
         if head is not None and head.id != verb.id:
             return speaker_of(s, head, lex, inverted_ok=False)
     return positional_speaker(s, verb, inverted_ok, lex)
+
+
+def _verb_above(s: Sentence, w: Word, lex: Lexicon) -> Word | None:
+    """The nearest verb that governs ``w`` and has a subject (the clause ``w`` belongs to)."""
+    seen = set()
+    while w is not None and w.head and w.id not in seen:
+        seen.add(w.id)
+        w = s.word(w.head)
+        if w is not None and w.upos == "VERB" and any(c.deprel in lex.deprels["subject"] for c in s.children(w)):
+            return w
+    return None
+
+
+def _dated(s: Sentence, w: Word, lex: Lexicon) -> bool:
+    """« mardi », "on Tuesday" taken for a subject by the parser: a time word after a
+    preposition says when, never who ("…in Canberra on Tuesday, promising "…"")."""
+    before = s.word(w.id - 1)
+    return w.text.lower() in lex.time_words and before is not None and before.upos == "ADP"
 
 
 def _fronted_participle(s: Sentence, w: Word) -> bool:
