@@ -360,6 +360,16 @@ def quote_kind(text: str, q: QuoteSpan, found: Found) -> str:
     return "partial"
 
 
+def _scare_quoted(text: str, q: QuoteSpan, lex: Lexicon) -> bool:
+    """The company's so-called "wellness rooms", le soi-disant « plan social »: the writer
+    keeps the words at a distance; nobody is quoted."""
+    before = text[max(0, q.open_start - 30):q.open_start].rstrip(" \u00a0\u202f").lower()
+    for marker in lex.scare_markers:
+        if before.endswith(marker) and not before[-len(marker) - 1:-len(marker)].isalpha():
+            return True
+    return False
+
+
 def _mark_quoted_words(quotes: list[QuoteSpan], sentences: list[Sentence]) -> None:
     """The words of a short quote (parsed as they are, not masked) are the quote's, not the
     narrator's: "The problem," he argued — "The problem" is no speaker."""
@@ -385,6 +395,9 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
     located = Located(sentences)
     out: list[Found] = []
     for qi, q in enumerate(quotes):
+        if _scare_quoted(text, q, lex):  # no rule runs: nobody said these words
+            out.append(Found(qi, "scare_quote", 0.8, kind="not_speech", notes=list(q.notes)))
+            continue
         opening = located.at(q.open_start, q)
         before = located.last_ending_by(opening.start) if opening is not None else None
         ctx = Context(qi, q, text, lex, opening, located.at(max(q.open_start, q.close_end - 1), q),
@@ -399,7 +412,7 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
             found.notes.append("sentence_cut")
         out.append(found)
     for f in out:
-        if f.mention is None:
+        if f.mention is None and f.rule != "scare_quote":
             running_speaker(text, quotes, out, f)
     for f in out:
         if f.mention is None and f.continues is None:
