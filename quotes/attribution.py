@@ -90,8 +90,8 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             return c
     # the subject, as the parse says (a relative pronoun points to its antecedent)
     for c in kids:
-        if c.deprel in lex.deprels["subject"] and _nominal(c, lex) and not _fronted_participle(s, c) \
-                and not _dated(s, c, lex):
+        if c.deprel in lex.deprels["subject"] and (_nominal(c, lex) or _adjective_as_noun(s, c)) \
+                and not _fronted_participle(s, c) and not _dated(s, c, lex):
             if c.text.lower() in lex.relative_pronouns and verb.deprel.startswith("acl"):
                 return s.word(verb.head)
             return c
@@ -131,6 +131,12 @@ def _verb_above(s: Sentence, w: Word, lex: Lexicon) -> Word | None:
         if w is not None and w.upos == "VERB" and any(c.deprel in lex.deprels["subject"] for c in s.children(w)):
             return w
     return None
+
+
+def _adjective_as_noun(s: Sentence, w: Word) -> bool:
+    """"the official said", « le responsable a dit »: a tagger may call the noun an adjective;
+    with a determiner of its own and a subject's place, it is a noun."""
+    return w.quote is None and w.upos == "ADJ" and any(c.deprel == "det" for c in s.children(w))
 
 
 def _dated(s: Sentence, w: Word, lex: Lexicon) -> bool:
