@@ -106,6 +106,11 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     # a coordinated or auxiliary cue takes the subject of the verb it hangs on
     if verb.deprel in ("conj", "xcomp") and verb.head:
         head = s.word(verb.head)
+        if head is not None and head.upos not in ("VERB", "AUX") and verb.deprel == "conj":
+            # « Il a jugé les soupçons « sans fondement » et rappelé … » hung on the noun by the
+            # parser: coordinated verbs share the subject of the verb before them
+            head = next((w for w in reversed(s.words[:verb.id - 1]) if w.upos == "VERB" and any(
+                c.deprel in lex.deprels["subject"] for c in s.children(w))), head)
         if head is not None and head.id != verb.id:
             return speaker_of(s, head, lex, inverted_ok)
     if verb.deprel.startswith("acl") and verb.head:
@@ -366,6 +371,19 @@ def quote_kind(text: str, q: QuoteSpan, found: Found) -> str:
     return "partial"
 
 
+def _second_half(text: str, quotes: list[QuoteSpan], out: list[Found], qi: int) -> Found | None:
+    """« A », s'est félicitée X, « B ». / "A," she said, "b.": the second half of a quote split
+    by its reporting clause has the same speaker and cue, found with the first half."""
+    if not out or out[-1].cue is None or out[-1].mention is None or out[-1].continues is not None:
+        return None
+    prev, q, cue = quotes[qi - 1], quotes[qi], out[-1].cue
+    between = text[prev.close_end:q.open_start]
+    # the cue stands between the halves, and nothing ends the sentence there
+    if not (prev.close_end <= cue.start and cue.end <= q.open_start) or any(c in between for c in ".!?;\n"):
+        return None
+    return Found(qi, "split_quote", out[-1].confidence, cue, out[-1].cue_lemma, out[-1].mention)
+
+
 def _scare_quoted(text: str, q: QuoteSpan, lex: Lexicon) -> bool:
     """The company's so-called "wellness rooms", le soi-disant « plan social »: the writer
     keeps the words at a distance; nobody is quoted."""
@@ -409,7 +427,7 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
         ctx = Context(qi, q, text, lex, opening, located.at(max(q.open_start, q.close_end - 1), q),
                       before if before is not None and opening.start - before.end < 400 else None)
         found = next((f for f in (rule(ctx) for rule in RULES) if f is not None and f.mention is not None), None)
-        found = found or Found(qi)
+        found = found or _second_half(text, quotes, out, qi) or Found(qi)
         found.kind = quote_kind(text, q, found)
         if qi and out[-1].cue is not None and found.cue is out[-1].cue and out[-1].kind == "direct":
             found.kind = "direct"  # the second half of a split sentence: "A," she said, "b."
