@@ -103,6 +103,12 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             if c.deprel in lex.deprels["inverted_subject"] and c.start > verb.start and _nominal(c, lex) \
                     and not _has_case(s, c) and c.text.lower() not in lex.time_words:
                 return c
+    # « …, a déclaré mercredi un haut responsable. » hung on the verb before it by the parser:
+    # a reporting clause set off by a comma has its subject after the verb, not the other verb's
+    if inverted_ok and verb.deprel in ("conj", "xcomp") and _after_comma(s, verb):
+        after = _inverted_after(s, verb, lex)
+        if after is not None:
+            return after
     # a coordinated or auxiliary cue takes the subject of the verb it hangs on
     if verb.deprel in ("conj", "xcomp") and verb.head:
         head = s.word(verb.head)
@@ -156,6 +162,28 @@ def _fronted_participle(s: Sentence, w: Word) -> bool:
     nxt = s.word(w.id + 1)
     return w.id <= 2 and w.text[:1].isupper() and w.text.lower().endswith(("é", "ée", "és", "ées", "ed")) \
         and nxt is not None and nxt.upos != "PROPN" and w.upos != "PRON"
+
+
+def _after_comma(s: Sentence, verb: Word) -> bool:
+    """The verb (with its auxiliaries) comes right after a comma: « …, a déclaré X »."""
+    before = s.word(verb.id - 1)
+    while before is not None and before.upos == "AUX":
+        before = s.word(before.id - 1)
+    return before is not None and before.text == ","
+
+
+def _inverted_after(s: Sentence, verb: Word, lex: Lexicon) -> Word | None:
+    """The first nominal after the verb in its clause that is not a date or a complement:
+    « a déclaré mercredi 20 novembre un haut responsable »."""
+    window = s.words[verb.id:verb.id + 8]
+    for k, w in enumerate(window):
+        if w.text in SENTENCE_PUNCT or w.text == "," or w.upos == "SCONJ" or w.quote is not None:
+            return None
+        governed = any(x.upos == "ADP" for x in window[max(0, k - 2):k])
+        if _nominal(w, lex) and not _has_case(s, w) and w.upos != "NUM" and not governed \
+                and w.text.lower() not in lex.time_words:
+            return w
+    return None
 
 
 def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool, lex: Lexicon) -> Word | None:
@@ -279,6 +307,9 @@ def according_to(ctx: Context) -> Found | None:
             # (parsers often hang "according to a person familiar…" on the adjective)
             target = next((x for x in s.words[w.id:w.id + 6] if _nominal(x, ctx.lex) and x.upos != "NUM"
                            and x.text.lower() not in ("to", "après")), None)
+            head = s.word(target.head) if target is not None else None
+            if target is not None and target.deprel == "compound" and _nominal(head, ctx.lex) and head.start > target.start:
+                target = head  # "a person familiar with…" with "familiar" taken for the noun the phrase hangs on
             if target is not None:
                 return _found(ctx, "according_to", 0.85, w, target, s, lemma=ctx.lex.cue_prepositions[key])
     return None

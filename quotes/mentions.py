@@ -63,8 +63,8 @@ def np_words(s: Sentence, head: Word, lex: Lexicon) -> list[Word]:
                     continue
                 if w is head and c.deprel in ("case", "mark"):
                     continue  # « selon le procureur »: the phrase starts after its preposition
-                if w is head and c.start > head.end and _locative(s, c, lex):
-                    continue  # « le ministère dans un communiqué », "Sato in an interview"
+                if (w is head or _is_name_word(w, lex)) and c.start > head.end and _locative(s, c, lex):
+                    continue  # « le ministère dans un communiqué », "Sato in an interview", « Mme Le Bihan en séance »
                 if c.deprel == "acl" and c.start > w.start:
                     prev = s.word(c.id - 1)
                     if prev and prev.text == ",":
