@@ -261,6 +261,7 @@ def child_end_to_end(cfg: dict) -> dict:
             first = time.perf_counter() - t
         results.append(r)
     elapsed = time.perf_counter() - t
+    ex.close()  # join the workers: their peak memory is known once they are reaped
     out = summarise(results, elapsed, rows)
     out.update(first_result_s=first, peak_rss_kib=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
                peak_rss_of="largest worker", parent_rss_kib=vm_hwm_kib())
