@@ -90,6 +90,12 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             return c
     # the subject, as the parse says (a relative pronoun points to its antecedent)
     for c in kids:
+        if c.deprel in lex.deprels["subject"] and _fronted_participle(s, c):
+            # « Interrogée sur les prix, la présidente de la Commission, Valérie Kessler, a
+            # prévenu » parsed with the participle as subject and the real one coordinated to it
+            c = next((x for x in s.children(c) if x.deprel == "conj" and _nominal(x, lex)), c)
+            if c.deprel == "conj":
+                return c
         if c.deprel in lex.deprels["subject"] and (_nominal(c, lex) or _adjective_as_noun(s, c)) \
                 and not _fronted_participle(s, c) and not _dated(s, c, lex):
             if c.text.lower() in lex.relative_pronouns and verb.deprel.startswith("acl"):
