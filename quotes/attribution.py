@@ -112,7 +112,7 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     # « …, a déclaré mercredi un haut responsable. » hung on the verb before it by the parser:
     # a reporting clause set off by a comma has its subject after the verb, not the other verb's
     if inverted_ok and verb.deprel in ("conj", "xcomp") and _after_comma(s, verb):
-        after = _inverted_after(s, verb, lex)
+        after = _inverted_after(s, verb, lex, within_clause=True)
         if after is not None:
             return after
     # a coordinated or auxiliary cue takes the subject of the verb it hangs on
@@ -121,8 +121,8 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
         if head is not None and head.upos not in ("VERB", "AUX") and verb.deprel == "conj":
             # « Il a jugé les soupçons « sans fondement » et rappelé … » hung on the noun by the
             # parser: coordinated verbs share the subject of the verb before them
-            head = next((w for w in reversed(s.words[:verb.id - 1]) if w.upos == "VERB" and any(
-                c.deprel in lex.deprels["subject"] for c in s.children(w))), head)
+            head = next((w for w in reversed(s.words[:verb.id - 1]) if w.upos == "VERB" and _has_subject(s, w, lex)),
+                        head)
         if head is not None and head.id != verb.id:
             return speaker_of(s, head, lex, inverted_ok)
     if verb.deprel.startswith("acl") and verb.head:
@@ -145,9 +145,13 @@ def _verb_above(s: Sentence, w: Word, lex: Lexicon) -> Word | None:
     while w is not None and w.head and w.id not in seen:
         seen.add(w.id)
         w = s.word(w.head)
-        if w is not None and w.upos == "VERB" and any(c.deprel in lex.deprels["subject"] for c in s.children(w)):
+        if w is not None and w.upos == "VERB" and _has_subject(s, w, lex):
             return w
     return None
+
+
+def _has_subject(s: Sentence, verb: Word, lex: Lexicon) -> bool:
+    return any(c.deprel in lex.deprels["subject"] for c in s.children(verb))
 
 
 def _adjective_as_noun(s: Sentence, w: Word) -> bool:
@@ -178,13 +182,16 @@ def _after_comma(s: Sentence, verb: Word) -> bool:
     return before is not None and before.text == ","
 
 
-def _inverted_after(s: Sentence, verb: Word, lex: Lexicon) -> Word | None:
-    """The first nominal after the verb in its clause that is not a date or a complement:
-    « a déclaré mercredi 20 novembre un haut responsable »."""
+def _inverted_after(s: Sentence, verb: Word, lex: Lexicon, within_clause: bool = False) -> Word | None:
+    """The first nominal after the verb, before a comma or the sentence's end, that is not a
+    date or a complement: « a déclaré mercredi 20 novembre un haut responsable »."""
     window = s.words[verb.id:verb.id + 8]
     for k, w in enumerate(window):
-        if w.text in SENTENCE_PUNCT or w.text == "," or w.upos == "SCONJ" or w.quote is not None:
+        if w.text in SENTENCE_PUNCT or w.text == ",":
             return None
+        if within_clause and (w.upos == "SCONJ" or w.quote is not None):
+            return None  # « et rappelé que l'entreprise… »: another clause, or the quote itself
+        # « au Laos », « à la barre », « mercredi »: complements and dates are not speakers
         governed = any(x.upos == "ADP" for x in window[max(0, k - 2):k])
         if _nominal(w, lex) and not _has_case(s, w) and w.upos != "NUM" and not governed \
                 and w.text.lower() not in lex.time_words:
@@ -200,16 +207,9 @@ def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool, lex: Lexicon)
     before = [w for w in s.words[max(0, idx - 4):idx - 1] if w.upos != "AUX"]
     if before and before[-1].upos == "PRON" and describe_pronoun(before[-1], lex):
         return before[-1]
-    if inverted_ok:
-        window = s.words[idx:idx + 8]
-        for k, w in enumerate(window):
-            if w.text in SENTENCE_PUNCT or w.text == ",":
-                break
-            # « au Laos », « à la barre », « mercredi »: complements and dates are not speakers
-            governed = any(x.upos == "ADP" for x in window[max(0, k - 2):k])
-            if _nominal(w, lex) and not _has_case(s, w) and w.upos != "NUM" and not governed \
-                    and w.text.lower() not in lex.time_words:
-                return w
+    after = _inverted_after(s, verb, lex) if inverted_ok else None
+    if after is not None:
+        return after
     for w in reversed(before):
         if w.text in SENTENCE_PUNCT or w.text in (",", "«", "»", '"', "“", "”") or w.quote is not None:
             break

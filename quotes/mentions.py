@@ -366,7 +366,6 @@ def _org_extent(text: str, span: tuple[int, int]) -> tuple[int, int]:
     parse stopped short: « Cour des comptes », « Campagne internationale … (ICBL) »."""
     m = ORG_TAIL.match(text, span[1])
     end = m.end() if m else span[1]
-    # only lower-case complements of capitalised names: stop before a verb-looking word
     return span[0], max(span[1], end)
 
 

@@ -43,7 +43,7 @@ class Entity:
 
     @property
     def tokens(self) -> list[str]:
-        return [t.lower().strip(".") for t in self.name.split()]
+        return _tokens(self.name)
 
 
 @dataclass
@@ -101,9 +101,15 @@ class Document:
             yield self.names[i]
 
 
+def _tokens(name: str) -> list[str]:
+    """The words a name is matched on: « M. Austin » and "Austin" share "austin"."""
+    return [t.lower().strip(".") for t in name.split()]
+
+
 def _last_token(name: str) -> str:
-    words = name.split()
-    return words[-1].lower().strip(".") if words else ""
+    """The key of the name indexes: two names that match share their last word."""
+    tokens = _tokens(name)
+    return tokens[-1] if tokens else ""
 
 
 # ------------------------------------------------------------------ the cheap name pass
@@ -319,7 +325,7 @@ def _strip_honorific(name: str, lex: Lexicon) -> str:
 def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
     """A name: the entity it names, or the fuller name written elsewhere ("Austin" → Lloyd Austin)."""
     name = _strip_honorific(_text(doc, m.name), doc.lex)
-    tokens = [t.lower().strip(".") for t in name.split()]
+    tokens = _tokens(name)
     for e in list(doc.entities_ending[_last_token(name)]):  # a match shares the last word
         if m.gender in ("masc", "fem") and e.gender in ("masc", "fem") and m.gender != e.gender:
             continue  # « Mr. Hughes » is not Ann Hughes
@@ -331,7 +337,7 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
             return e, 1.0
     if m.type != "organization":
         fuller = [n for n in doc.names_ending[_last_token(name)] if len(n.text.split()) > len(tokens)
-                  and [t.lower().strip(".") for t in n.text.split()][-len(tokens):] == tokens]
+                  and _tokens(n.text)[-len(tokens):] == tokens]
         if fuller:
             before = [n for n in fuller if n.span[0] < m.span[0]] or fuller
             n = before[-1]
@@ -470,7 +476,7 @@ def _latest_named_person(doc: Document, offset: int) -> Optional[NameInText]:
 
 
 def _entity_for_name(doc: Document, n: NameInText, m: Mention, kind: str = "person") -> Entity:
-    tokens = [t.lower().strip(".") for t in n.text.split()]
+    tokens = _tokens(n.text)
     for e in doc.entities_ending[_last_token(n.text)]:  # a match shares the last word
         if e.tokens == tokens or e.tokens[-len(tokens):] == tokens or tokens[-len(e.tokens):] == e.tokens:
             return e
