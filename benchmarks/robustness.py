@@ -9,8 +9,9 @@ generated documents: news-like text of two sizes, and two documents of unbalance
 marks. For each pair it prints the ratio of the times next to the ratio of the sizes (linear
 growth: the two ratios are close; quadratic: the time ratio is the square of the size ratio).
 Every measure stops after --budget seconds (the whole extractor after --extractor-budget
-seconds in all: about 15 minutes for the defaults on a 2-core machine), and is then printed as "> N s". A scaling probe on small texts follows, so
-that a stage too slow for the big documents still shows how it grows.
+seconds in all: about 11 minutes for the defaults on a 2-core machine), and is then printed
+as "> N s". A scaling probe on small texts follows, so that a stage too slow for the big
+documents still shows how it grows.
 """
 from __future__ import annotations
 

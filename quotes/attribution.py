@@ -98,8 +98,10 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
                 return c
         if c.deprel in lex.deprels["subject"] and (_nominal(c, lex) or _adjective_as_noun(s, c)) \
                 and not _fronted_participle(s, c) and not _dated(s, c, lex):
-            if c.text.lower() in lex.relative_pronouns and verb.deprel.startswith("acl"):
-                return s.word(verb.head)
+            if c.text.lower() in lex.relative_pronouns:
+                if verb.deprel.startswith("acl"):
+                    return s.word(verb.head)
+                return _antecedent(s, c, lex) or c
             return c
     # inverted subjects come out as obj too: "…, a déclaré le ministre", "…," said the official
     # (but the object of "told" is who listened: "…," she told reporters)
@@ -148,6 +150,20 @@ def _verb_above(s: Sentence, w: Word, lex: Lexicon) -> Word | None:
         if w is not None and w.upos == "VERB" and _has_subject(s, w, lex):
             return w
     return None
+
+
+def _antecedent(s: Sentence, relative: Word, lex: Lexicon) -> Word | None:
+    """", Dana Ruiz, who called…" when the parse did not hang the relative clause on its noun:
+    the name or noun just before the relative pronoun (and its comma)."""
+    w = s.word(relative.id - 1)
+    if w is not None and w.text == ",":
+        w = s.word(w.id - 1)
+    if not _nominal(w, lex):
+        return None
+    head = s.word(w.head) if w.head else None
+    while w.deprel.startswith(("flat", "compound")) and _nominal(head, lex) and head.id < w.id:
+        w, head = head, (s.word(head.head) if head.head else None)  # "Ruiz" → "Dana Ruiz"
+    return w
 
 
 def _has_subject(s: Sentence, verb: Word, lex: Lexicon) -> bool:

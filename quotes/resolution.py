@@ -186,8 +186,8 @@ def _names_a_role(phrase: str, lex: Lexicon) -> bool:
     phrase opens with a role noun or adjective, or its head noun (the last word before its
     complement, after at most two modifiers: English puts them first) is a role noun."""
     words = [w.lower().strip(".,") for w in phrase.split()]
-    if not words:
-        return False
+    if not words or any(w.endswith(("'s", "’s")) for w in words):
+        return False  # "city's transport commissioner": the role starts after the possessive
     if words[0] in lex.role_nouns or words[0] in lex.role_openers:
         return True
     head = next((i for i, w in enumerate(words) if w in lex.role_prepositions), len(words))
