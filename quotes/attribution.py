@@ -97,7 +97,7 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             if c.deprel == "conj":
                 return c
         if c.deprel in lex.deprels["subject"] and (_nominal(c, lex) or _adjective_as_noun(s, c)) \
-                and not _fronted_participle(s, c) and not _dated(s, c, lex):
+                and not _fronted_participle(s, c):
             if c.text.lower() in lex.relative_pronouns:
                 if verb.deprel.startswith("acl"):
                     return s.word(verb.head)
@@ -177,8 +177,8 @@ def _adjective_as_noun(s: Sentence, w: Word) -> bool:
 
 
 def _dated(s: Sentence, w: Word, lex: Lexicon) -> bool:
-    """« mardi », "on Tuesday" taken for a subject by the parser: a time word after a
-    preposition says when, never who ("…in Canberra on Tuesday, promising "…"")."""
+    """« mardi », "on Tuesday" taken by the parser for the noun a participle qualifies: a time
+    word after a preposition says when, never who ("…in Canberra on Tuesday, promising "…"")."""
     before = s.word(w.id - 1)
     return w.text.lower() in lex.time_words and before is not None and before.upos == "ADP"
 
