@@ -35,7 +35,9 @@ INCISE = {
     ),
     "en": regex.compile(r"(?<=[,;]\s?+)(?:according\s++to\s++[^,.;!?]{1,60}+)(?=\s*+[,.;!?…])"),
 }
-SENTENCE_END = regex.compile(r"(?<=[.!?…][\"»”’)]*+)\s++(?=[\p{Lu}«\"“\d])|\n++")
+# A sentence ends after . ! ? … and any closing marks, French typography's space before » included
+# (« Oui. » Ensuite…): without it the sentence after a French quote was parsed with the quote.
+SENTENCE_END = regex.compile(r"(?<=[.!?…](?:[ \u00a0\u202f]?+[\"»”’)])*+)\s++(?=[\p{Lu}«\"“\d])|\n++")
 ABBREVIATION = regex.compile(r"(?:\b\p{Lu}|\bM|\bMM|Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Rev|U\.S|No|Jr|Sr|etc|av|J\.-C|vs|Inc|Corp|Ltd|Co)\.$")
 
 

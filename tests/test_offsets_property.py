@@ -189,3 +189,21 @@ def test_edge_cases(text):
         check_masked(text, masked, len(quotes))
         for s in split_sentences(masked, quotes):
             check_maps_back(text, masked, s.masked_start, s.masked_start + len(s.text))
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # French typography: a space before » does not hide the sentence end (the next sentence is
+    # not parsed with the quote); a long quote is masked to « Oui. »
+    ("Perrin affirme : « Nous ne céderons sur rien du tout. » En délibérant, l'assemblée a voté.", "fr",
+     ["Perrin affirme : « Oui. »", "En délibérant, l'assemblée a voté."]),
+    ("« Non. » « Jamais. » Il part.", "fr", ["« Non. »", "« Jamais. »", "Il part."]),
+    # no capital after the mark, or an incise: the sentence goes on
+    ("« Nous ne céderons sur rien du tout. », a-t-il dit. Il part.", "fr",
+     ["« Oui. », a-t-il dit.", "Il part."]),
+    ('He said: "We will not give up anything at all." Then he left.', "en",
+     ['He said: "Yes."', "Then he left."]),
+])
+def test_sentence_split_after_closing_marks(text, lang, expected):
+    quotes = find_quotes(text)
+    masked = mask(text, quotes, get_lexicon(lang))
+    assert [s.text for s in split_sentences(masked, quotes)] == expected
