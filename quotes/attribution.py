@@ -31,6 +31,7 @@ class Found:
     mention: Optional[Mention] = None
     kind: str = "direct"
     continues: Optional[int] = None  # running speaker: the quote whose speaker this one takes
+    framed: bool = False  # introduced by a clause that names no speaker: no running speaker
     notes: list[str] = field(default_factory=list)
 
 
@@ -394,6 +395,54 @@ def speaker_of_previous_sentence(ctx: Context) -> Found | None:
     return None
 
 
+def subject_before_colon(ctx: Context) -> Found | None:
+    """Il a haussé les épaules : « … » / She shrugged: "…": a colon hands the quote to the
+    subject of the clause it closes even when its verb is no speech verb (cue null). Only a
+    person-like subject: a name, a role, a personal pronoun; not « on », "it" or « le slogan »."""
+    for w in _colon_clause(ctx):  # left to right: the clause's own verb comes first
+        if w.upos != "VERB":
+            continue
+        speaker = speaker_of(ctx.opening, w, ctx.lex, inverted_ok=False)
+        if speaker is None or speaker.start > w.start:
+            continue  # « Interrogé sur le coût, … »: a participle with no subject of its own
+        if _person_like(speaker, ctx.lex):
+            found = _found(ctx, "subject_before_colon", 0.55, w, speaker, ctx.opening)
+            found.cue, found.cue_lemma = None, ""
+            return found
+        return None
+    return None
+
+
+def _colon_clause(ctx: Context) -> list[Word]:
+    """The words of the clause that a colon right before the quote closes (none without one)."""
+    before = ctx.before_open()
+    if not before or before[-1].text != ":":
+        return []
+    clause: list[Word] = []
+    for w in reversed(before[:-1]):
+        if w.text in SENTENCE_PUNCT or w.quote is not None:
+            break
+        clause.insert(0, w)
+    return clause
+
+
+def framed_by_no_one(ctx: Context) -> bool:
+    """« On pouvait lire sur les pancartes : « … » », "The slogan was simpler: "…"": a colon
+    clause whose subject is no person introduces words that no one in the story is said to
+    say, so the quote does not continue the running speaker."""
+    subject = next((w for w in _colon_clause(ctx) if w.deprel in ctx.lex.deprels["subject"]), None)
+    return subject is not None and not _person_like(subject, ctx.lex)
+
+
+def _person_like(w: Word, lex: Lexicon) -> bool:
+    if w.upos == "PRON":
+        # il, elle, ils, she, they: someone; « on », "it": no one in particular, or a thing
+        return lex.pronouns.get(w.text.lower()) in ("masc", "fem", "plural")
+    if w.upos == "PROPN":
+        return True
+    return w.lemma.lower() in lex.role_nouns or w.lemma.lower() in lex.anonymous_heads
+
+
 RULES: list[Callable[[Context], Found | None]] = [
     cue_after_quote,
     cue_in_incise,
@@ -401,6 +450,7 @@ RULES: list[Callable[[Context], Found | None]] = [
     according_to,
     cue_governs_quote,
     cue_later_in_sentence,
+    subject_before_colon,
     speaker_of_previous_sentence,
 ]
 
@@ -413,8 +463,12 @@ def quote_kind(text: str, q: QuoteSpan, found: Found) -> str:
     while i >= 0 and text[i] in " \t\u00a0\u202f\u200b":
         i -= 1
     prev = text[i] if i >= 0 else "\n"
-    if prev in CLOSING_MARKS and i > 0 and text[i - 1] in ".!?…":
-        prev = text[i - 1]  # right after a quote that ended its sentence: "…a generation." "We are…"
+    if prev in CLOSING_MARKS and i > 0:
+        j = i - 1
+        while j > 0 and text[j] in " \u00a0\u202f":  # French typography: « …blocage. » « Les… »
+            j -= 1
+        if text[j] in ".!?…":
+            prev = text[j]  # right after a quote that ended its sentence: "…a generation." "We are…"
     content = text[q.start:q.end]
     words = content.split()
     if prev in "\n.!?:…":
@@ -480,7 +534,7 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
         ctx = Context(qi, q, text, lex, opening, located.at(max(q.open_start, q.close_end - 1), q),
                       before if before is not None and opening.start - before.end < 400 else None)
         found = next((f for f in (rule(ctx) for rule in RULES) if f is not None and f.mention is not None), None)
-        found = found or _second_half(text, quotes, out, qi) or Found(qi)
+        found = found or _second_half(text, quotes, out, qi) or Found(qi, framed=framed_by_no_one(ctx))
         found.kind = quote_kind(text, q, found)
         if qi and out[-1].cue is not None and found.cue is out[-1].cue and out[-1].kind == "direct":
             found.kind = "direct"  # the second half of a split sentence: "A," she said, "b."
@@ -489,7 +543,7 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
             found.notes.append("sentence_cut")
         out.append(found)
     for f in out:
-        if f.mention is None and f.rule != "scare_quote":
+        if f.mention is None and f.rule != "scare_quote" and not f.framed:
             running_speaker(text, quotes, out, f)
     for f in out:
         if f.mention is None and f.continues is None:

@@ -55,6 +55,7 @@ class Lexicon:
     locative_prepositions: frozenset[str]  # « dans un communiqué », "in an interview": where, not who
     gender_suffixes: dict[str, tuple[str, ...]]  # role-noun endings that say the gender
     epicene_roles: frozenset[str]  # role nouns whose ending says nothing of the gender
+    gendered_determiners: dict[str, str]  # « la maire », « le porte-parole »: the determiner says it
     scare_markers: tuple[str, ...]  # « soi-disant », "so-called" before quote marks: distance, not speech
 
     def is_cue_verb(self, lemma: str, form: str = "") -> bool:
@@ -117,5 +118,6 @@ def get_lexicon(lang: str) -> Lexicon:
         locative_prepositions=lower("locative_prepositions"),
         gender_suffixes={k: tuple(v) for k, v in data.get("gender_suffixes", {}).items()},
         epicene_roles=lower("epicene_roles"),
+        gendered_determiners={w.lower(): g for g, words in data.get("gendered_determiners", {}).items() for w in words},
         scare_markers=tuple(w.lower() for w in data.get("scare_markers", [])),
     )

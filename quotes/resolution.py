@@ -441,7 +441,14 @@ def _gender(doc: Document, role: Optional[tuple[int, int]]) -> str:
     """« directrice », « présidente », "spokeswoman": the role's noun often says the gender."""
     if role is None:
         return "any"
-    words = [w for w in _text(doc, role).lower().split() if w not in doc.lex.determiners]
+    # « la maire sortante », « le porte-parole »: a French determiner says the gender even of a
+    # noun that has one form for both; the record's role leaves it out, so look just before too
+    said = _text(doc, role).lower().split()
+    before = doc.text[max(0, role[0] - 8):role[0]].lower().split()
+    for det in (said[:1] + before[-1:]):
+        if det in doc.lex.gendered_determiners:
+            return doc.lex.gendered_determiners[det]
+    words = [w for w in said if w not in doc.lex.determiners]
     head = next((w for w in words if w in doc.lex.role_nouns), words[0] if words else "")
     if head in doc.lex.epicene_roles:
         return "any"
