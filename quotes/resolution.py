@@ -464,12 +464,18 @@ def _last_person_before(doc: Document, offset: int) -> Optional[NameInText]:
     return _first_of_latest_sentence(doc, (n for n in doc.names_before(offset) if not n.organization))
 
 
+SENTENCE_LOOKBACK = 2000  # characters: how far back a sentence start is looked for
+
+
 def _first_of_latest_sentence(doc: Document, latest_first: Iterator[NameInText]) -> Optional[NameInText]:
     """The first of the names (given latest first) written in the sentence of the latest one."""
     first = last = next(latest_first, None)
     if last is None:
         return None
-    boundary = max(doc.text.rfind(c, 0, last.span[0]) for c in (". ", "\n", "? ", "! "))
+    # a sentence longer than SENTENCE_LOOKBACK characters is cut there: the scan stays bounded on
+    # text without sentence punctuation (the parser cuts sentences at 600 characters too)
+    floor = max(0, last.span[0] - SENTENCE_LOOKBACK)
+    boundary = max([doc.text.rfind(c, floor, last.span[0]) for c in (". ", "\n", "? ", "! ")] + [floor - 1])
     for n in latest_first:
         if n.span[0] <= boundary:
             break
