@@ -261,6 +261,8 @@ def cue_after_quote(ctx: Context) -> Found | None:
     for w in words[:MAX_CUE_DISTANCE]:
         if w.quote is not None or w.text in SENTENCE_PUNCT:
             return None  # another quote or a new sentence comes first
+        if w.text.lower().replace("’", "'") in ctx.lex.cue_prepositions:
+            return None  # « … », selon la SNCF, qui évoque…: the preposition is the cue (according_to)
         if is_cue(w, ctx.lex):
             speaker = speaker_of(ctx.closing, w, ctx.lex)
             if speaker is not None and speaker.start < ctx.quote.open_start:
