@@ -269,8 +269,9 @@ def cue_after_quote(ctx: Context) -> Found | None:
                 # « Les Ukrainiens « … », a-t-il ajouté »: the speaker stands after the quote
                 speaker = positional_speaker(ctx.closing, w, True, ctx.lex)
             return _found(ctx, "cue_after_quote", 0.9, w, speaker, ctx.closing)
-        if w.upos == "VERB" and w.lemma.lower() not in ctx.lex.auxiliaries:
-            return None  # another verb: the cue would belong to another clause
+        if w.upos == "VERB" and w.lemma.lower() not in ctx.lex.auxiliaries | ctx.lex.catenative_verbs:
+            return None  # another verb: the cue would belong to another clause (but « a-t-il fini
+            # par reconnaître », "she went on to say": that verb only leads to the cue)
     return None
 
 

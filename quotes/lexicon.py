@@ -49,6 +49,7 @@ class Lexicon:
     deprels: dict[str, frozenset[str]]
     relative_pronouns: frozenset[str]  # « qui », "who": a subject that stands for its antecedent
     auxiliaries: frozenset[str]  # lemmas of verbs that do not start a clause of their own
+    catenative_verbs: frozenset[str]  # « a-t-il fini par reconnaître », "went on to say": the cue follows
     clitics: frozenset[str]  # « se », « lui », « -t »: never a speaker
     role_prepositions: frozenset[str]  # inside a role: « ministre de l'Intérieur », "Secretary of State"
     role_openers: frozenset[str]  # adjectives a role may start with: « haut responsable », "former"
@@ -112,6 +113,7 @@ def get_lexicon(lang: str) -> Lexicon:
         deprels={k: frozenset(v) for k, v in data["deprels"].items()},
         relative_pronouns=lower("relative_pronouns"),
         auxiliaries=lower("auxiliaries"),
+        catenative_verbs=lower("catenative_verbs"),
         clitics=lower("clitics"),
         role_prepositions=lower("role_prepositions"),
         role_openers=lower("role_openers"),

@@ -418,6 +418,15 @@ def resolve_description(doc: Document, m: Mention, f: Found) -> tuple[Entity, fl
     phrase = _antecedent_phrase(doc, m)
     if phrase is not None:  # "a senior administration official" … "the official said"
         return _add(doc, Entity(_text(doc, phrase), "anonymous", phrase, None, m.gender, head)), 0.75
+    words = _text(doc, m.span).lower().split()
+    gender = doc.lex.gendered_determiners.get(words[0]) if len(words) > 1 else None
+    if gender is not None:
+        # « a rétorqué la magistrate », « a poursuivi la responsable onusienne »: a definite
+        # description that matched no role is an epithet for someone already quoted; its
+        # determiner's gender says who (English "the" says nothing: no such guess there)
+        for e in doc.by_recency():
+            if e.type == "person" and e.gender == gender:
+                return e, 0.6
     return _add(doc, Entity(_text(doc, m.span), m.type if m.type != "unknown" else "anonymous", m.span, None,
                             m.gender, head)), 0.7
 
