@@ -103,6 +103,13 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
                 if verb.deprel.startswith("acl"):
                     return s.word(verb.head)
                 return _antecedent(s, c, lex) or c
+            if c.start > verb.start:
+                # "…," said Ruth Adeyemi, a lawyer for the union: parsed with the apposition as the
+                # subject and the name as the object; the nominal right after the verb heads it
+                first = next((x for x in kids if x.deprel in lex.deprels["inverted_subject"]
+                              and verb.start < x.start < c.start and _nominal(x, lex) and not _has_case(s, x)), None)
+                if first is not None:
+                    return first
             return c
     # inverted subjects come out as obj too: "…, a déclaré le ministre", "…," said the official
     # (but the object of "told" is who listened: "…," she told reporters)

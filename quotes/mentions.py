@@ -151,7 +151,8 @@ def _is_org(words: list[Word], lex: Lexicon) -> bool:
     if any(" " in ow and ow in text for ow in lex.organization_words):
         return True
     letters = [w.text for w in words if w.text.isalpha()]
-    return len(letters) == 1 and letters[0].isupper() and len(letters[0]) >= 2  # an acronym: ONU, NATO
+    # an acronym: ONU, NATO (but not a role: PDG, CEO)
+    return len(letters) == 1 and letters[0].isupper() and len(letters[0]) >= 2 and letters[0].lower() not in lex.role_nouns
 
 
 def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
@@ -176,7 +177,8 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
             if start >= 0 and text[start:start + len(latter)].lower() == latter:
                 return Mention((start, start + len(latter)), "latter", head_lemma=latter)
     core = _strip_leading(words, lex)
-    runs = name_runs(words, lex)
+    # « Le PDG du groupe, Antoine Mercier », "CEO Jane Roe": a capitalised role noun alone is no name
+    runs = [r for r in name_runs(words, lex) if not all(w.text.lower() in lex.role_nouns for w in r)]
     run = _choose_run(s, head, runs, lex)
     after_head = s.word(head.id + 1)
     bare = words[-1].id <= head.id or (after_head is not None and after_head.text == ",")
