@@ -63,6 +63,8 @@ def np_words(s: Sentence, head: Word, lex: Lexicon) -> list[Word]:
                     continue
                 if w is head and c.deprel in ("case", "mark"):
                     continue  # « selon le procureur »: the phrase starts after its preposition
+                if w is head and c.start < head.start and c.text.lower() in lex.time_words:
+                    continue  # « a déclaré mercredi 20 novembre un haut responsable »: a date, hung on the phrase
                 if (w is head or _is_name_word(w, lex)) and c.start > head.end and _locative(s, c, lex):
                     continue  # « le ministère dans un communiqué », "Sato in an interview", « Mme Le Bihan en séance »
                 if c.deprel == "acl" and c.start > w.start:
