@@ -276,7 +276,7 @@ def cue_after_quote(ctx: Context) -> Found | None:
                 # « Les Ukrainiens « … », a-t-il ajouté »: the speaker stands after the quote
                 speaker = positional_speaker(ctx.closing, w, True, ctx.lex)
             return _found(ctx, "cue_after_quote", 0.9, w, speaker, ctx.closing)
-        if w.upos == "VERB" and w.lemma.lower() not in ctx.lex.auxiliaries | ctx.lex.catenative_verbs:
+        if w.upos == "VERB" and w.lemma.lower() not in ctx.lex.auxiliaries and w.lemma.lower() not in ctx.lex.catenative_verbs:
             return None  # another verb: the cue would belong to another clause (but « a-t-il fini
             # par reconnaître », "she went on to say": that verb only leads to the cue)
     return None
@@ -544,7 +544,8 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
         ctx = Context(qi, q, text, lex, opening, located.at(max(q.open_start, q.close_end - 1), q),
                       before if before is not None and opening.start - before.end < 400 else None)
         found = next((f for f in (rule(ctx) for rule in RULES) if f is not None and f.mention is not None), None)
-        found = found or _second_half(text, quotes, out, qi) or Found(qi, framed=framed_by_no_one(ctx))
+        found = found or _second_half(text, quotes, out, qi) or (
+            Found(qi, rule="framed_by_no_one", confidence=0.5, framed=True) if framed_by_no_one(ctx) else Found(qi))
         found.kind = quote_kind(text, q, found)
         if qi and out[-1].cue is not None and found.cue is out[-1].cue and out[-1].kind == "direct":
             found.kind = "direct"  # the second half of a split sentence: "A," she said, "b."

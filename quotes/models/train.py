@@ -297,8 +297,13 @@ def train_job(job: Job, budget_scale: float, resume: bool = False) -> Job:
     spec = MODELS[job.model]
     cmd = [sys.executable, "-m", f"stanza.utils.training.{spec['runner']}", TREEBANK[job.lang],
            *(COMMON if job.model != "mwt" else []), "--save_dir", str(job.save_dir), "--save_name", SAVE_NAMES[job.model], *spec["args"]]
-    if resume:  # the parser goes on from its last checkpoint (stanza retrains an existing model only with --force)
-        cmd.append("--force")
+    # stanza skips a model that exists unless told --force: a fresh run removes what an earlier run
+    # left in --work first; --resume keeps it, and the parser goes on from its last checkpoint
+    if not resume:
+        for old in (job.save_dir / SAVE_NAMES[job.model],
+                    job.save_dir / SAVE_NAMES[job.model].replace(".pt", "_checkpoint.pt")):
+            old.unlink(missing_ok=True)
+    cmd.append("--force")
     job.args = cmd[2:]
     t0 = time.time()
     job.status = run_with_budget(cmd, job.env, job.log, spec["budget"] * 60 * budget_scale)
