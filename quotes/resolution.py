@@ -158,7 +158,27 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
             or _word_before(text, start).lower() in lex.organization_words  # « la région Grand Est »
         # (a name after an article is a thing or a body, « la Route du Rhum », not a person)
         out.append(NameInText((start, end), name, role or _role_near(text, start, end, lex), org))
-    return out
+    return _with_named_organisations(text, out, lex)
+
+
+# « le groupe Logista », "the company Vexor": one capitalised word after an organisation noun
+AFTER_LOWER_WORD = regex.compile(r"\b(\p{Ll}[\p{L}\-]*+)[ \u00a0]++(\p{Lu}[\p{L}\-&]*+)\b(?![ \u00a0]++\p{Lu})")
+
+
+def _with_named_organisations(text: str, names: list[NameInText], lex: Lexicon) -> list[NameInText]:
+    """Add the one-word names that an organisation noun introduces (the capitalised runs above
+    need two words), for « l'entreprise », "the company" to point back to."""
+    taken = {n.span for n in names}
+    starts = sorted(n.span[0] for n in names)
+    extra = []
+    for m in AFTER_LOWER_WORD.finditer(text):
+        if m.group(1).lower() in lex.organization_words and len(m.group(2)) >= 2:
+            span = (m.start(2), m.end(2))
+            i = bisect_right(starts, span[0]) - 1
+            inside = i >= 0 and any(n.span[0] <= span[0] < n.span[1] for n in names[max(0, i - 1):i + 2])
+            if span not in taken and not inside:
+                extra.append(NameInText(span, m.group(2), None, True))
+    return sorted(names + extra, key=lambda n: n.span) if extra else names
 
 
 def _word_before(text: str, offset: int) -> str:
@@ -370,6 +390,10 @@ def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entit
     """il / she: the latest speaker of a compatible gender; else the latest person named."""
     plural = m.gender in ("plural", "neuter")  # ils, they, it: organisations first
     recent = doc.by_recency()
+    if not plural:
+        newcomer = _named_since_latest_speaker(doc, m, recent)
+        if newcomer is not None:
+            return newcomer, 0.8
     for e in recent:
         if plural and e.type in ("organization", "anonymous", "unknown"):
             return e, 0.85
@@ -381,6 +405,32 @@ def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entit
     if person is not None:
         return _entity_for_name(doc, person, m), 0.7
     return None, 0.0
+
+
+def _named_since_latest_speaker(doc: Document, m: Mention, recent: list[Entity]) -> Optional[Entity]:
+    """"…," said Gloria Mendes. / Town manager Peter Olsen defended the plan. / "…," he said.":
+    a person who opens a sentence after the latest speaker was last seen is whom the story has
+    moved on to. Only a name at the head of its sentence (titles and role words before it), not
+    one inside a clause (« Elle a critiqué le plan de Peter Olsen »), and of a compatible gender."""
+    person = _last_person_before(doc, m.span[0])
+    if person is None or not recent or person.span[0] <= recent[0].last_seen:
+        return None
+    if doc.text[person.span[1]:person.span[1] + 2] in ("'s", "’s"):
+        return None  # "Olsen's plan": a possessive, not the subject
+    start = max(doc.text.rfind(c, max(0, person.span[0] - 300), person.span[0]) for c in (". ", "\n", "? ", "! ", "» ", '" ', "” "))
+    words = [w.strip(",;:()") for w in doc.text[start + 1:person.span[0]].split()]
+    words = [w for w in words if w]
+    lex = doc.lex
+    if len(words) > 6 or any(w.lower() in lex.pronouns for w in words):
+        return None
+    if words and not (words[-1][:1].isupper() or words[-1].lower() in lex.role_nouns):
+        return None  # « Elle a critiqué le plan de Peter Olsen »: the name ends a clause
+    if words and not (words[0][:1].isupper() or words[0].lower() in lex.determiners):
+        return None
+    if _gender(doc, person.role) not in ("any", m.gender):
+        return None
+    entity = _entity_for_name(doc, person, m)
+    return entity if entity.gender in ("any", m.gender) else None
 
 
 def resolve_latter(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity], float]:
