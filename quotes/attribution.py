@@ -58,8 +58,10 @@ class Context:
 
 # ------------------------------------------------------------------ the speaker of a cue
 def is_cue(w: Word, lex: Lexicon) -> bool:
+    # a tagger may call a cue form a noun or adjective (« en prévenant »): the form list and the
+    # participle ending say it is the verb
     return w.quote is None and w.upos in ("VERB", "AUX", "NOUN", "ADJ", "PROPN", "X") and lex.is_cue_verb(w.lemma, w.text) \
-        and (w.upos in ("VERB",) or w.text.lower() in lex.cue_verb_forms)
+        and (w.upos in ("VERB",) or w.text.lower() in lex.cue_verb_forms or w.text.lower().endswith(lex.participle_suffixes))
 
 
 def cue_lemma(w: Word, lex: Lexicon) -> str:
@@ -76,6 +78,10 @@ def _nominal(w: Word | None, lex: Lexicon) -> bool:
     tagger may call a quote mark or a clitic « se », « lui » a noun or pronoun)."""
     return w is not None and w.quote is None and w.upos in NOMINAL and w.text not in ("«", "»", '"') \
         and w.text.lower() not in lex.clitics
+
+
+def _stressed_pronoun(w: Word, lex: Lexicon) -> bool:
+    return w.quote is None and w.upos == "PRON" and w.text.lower() in lex.pronouns
 
 
 def _has_case(s: Sentence, w: Word) -> bool:
@@ -139,11 +145,13 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
         head = s.word(verb.head)  # "Elliot de Faramond, who fears…": the noun it qualifies
         if _nominal(head, lex) and not _dated(s, head, lex):
             return head
-        main = _verb_above(s, head, lex) if head is not None and verb.text.lower().endswith(("ing", "ant")) else None
+        main = _verb_above(s, head, lex) if head is not None and verb.text.lower().endswith(lex.participle_suffixes) else None
         if main is not None:  # "…in Canberra on Tuesday, promising "…"" hung on "Tuesday": the main verb's
             return speaker_of(s, main, lex, inverted_ok=False)
-    if verb.deprel.startswith(("advcl", "xcomp")) and verb.head and verb.text.lower().endswith(("ing", "ant")):
-        head = s.word(verb.head)  # "…unveiled a plan on Tuesday, promising "…"": the main verb's subject
+    if verb.deprel.startswith(("advcl", "xcomp", "obl")) and verb.head and verb.text.lower().endswith(lex.participle_suffixes):
+        # "…unveiled a plan on Tuesday, promising "…"", « a salué …, tout en prévenant : « … » »
+        # (a gérondif the tagger took for a noun): the main verb's subject
+        head = s.word(verb.head)
         if head is not None and head.id != verb.id:
             return speaker_of(s, head, lex, inverted_ok=False)
     return positional_speaker(s, verb, inverted_ok, lex)
@@ -338,8 +346,9 @@ def according_to(ctx: Context) -> Found | None:
                 continue
             # the phrase after the preposition: its first noun or pronoun is the speaker's head
             # (parsers often hang "according to a person familiar…" on the adjective)
-            target = next((x for x in s.words[w.id:w.id + 6] if _nominal(x, ctx.lex) and x.upos != "NUM"
-                           and x.text.lower() not in ("to", "après")), None)
+            # (« selon lui », "according to them": a stressed pronoun, which elsewhere is a clitic)
+            target = next((x for x in s.words[w.id:w.id + 6] if (_nominal(x, ctx.lex) or _stressed_pronoun(x, ctx.lex))
+                           and x.upos != "NUM" and x.text.lower() not in ("to", "après")), None)
             head = s.word(target.head) if target is not None else None
             if target is not None and target.deprel == "compound" and _nominal(head, ctx.lex) and head.start > target.start:
                 target = head  # "a person familiar with…" with "familiar" taken for the noun the phrase hangs on

@@ -45,6 +45,7 @@ class Lexicon:
     time_words: frozenset[str]
     inversion: str  # a verb and its subject pronoun written as one token: « raconte-t-il »
     cue_form_lemmas: dict[str, str]
+    participle_suffixes: tuple[str, ...]  # « en prévenant » tagged as a noun: the form still says it is a verb
     recipient_verbs: frozenset[str]  # "told reporters": their object is the listener
     deprels: dict[str, frozenset[str]]
     relative_pronouns: frozenset[str]  # « qui », "who": a subject that stands for its antecedent
@@ -109,6 +110,7 @@ def get_lexicon(lang: str) -> Lexicon:
         time_words=lower("time_words"),
         inversion=data.get("inversion", ""),
         cue_form_lemmas=data.get("cue_form_lemmas", {}),
+        participle_suffixes=tuple(data.get("participle_suffixes", [])),
         recipient_verbs=lower("recipient_verbs"),
         deprels={k: frozenset(v) for k, v in data["deprels"].items()},
         relative_pronouns=lower("relative_pronouns"),

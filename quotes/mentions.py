@@ -15,7 +15,9 @@ NOMINAL = {"PROPN", "NOUN", "PRON", "X", "NUM", "SYM"}
 # children that are not part of a speaker's noun phrase: clauses hanging off it
 CLAUSAL = {"acl:relcl", "parataxis", "advcl", "conj", "cc", "dep", "discourse", "vocative", "orphan",
            "ccomp", "xcomp", "csubj", "mark", "obl", "obl:mod", "obl:tmod", "obl:npmod", "nsubj", "obj"}
-PRONOUN_TAIL = regex.compile(r"(?i)(?:il|elle|ils|elles|on|he|she|they|it)$")
+# a subject pronoun, alone or glued to its verb (« a-t-il », « dit-elle »), or a stressed one after
+# selon / according to (« selon lui », "according to them"); never the end of a name (Cyril, Fischer)
+PRONOUN_TAIL = regex.compile(r"(?i)(?:^|(?<=-))(?:il|elle|ils|elles|on|lui|eux|he|she|they|it|him|her|them)$")
 EDGE_PUNCT = ",;:()-–—"
 
 
@@ -182,6 +184,11 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
     # « Le PDG du groupe, Antoine Mercier », "CEO Jane Roe": a capitalised role noun alone is no name
     runs = [r for r in name_runs(words, lex) if not all(w.text.lower() in lex.role_nouns for w in r)]
     run = _choose_run(s, head, runs, lex)
+    if run is not None and head not in run and run[-1].id < head.id \
+            and words[0].text.lower() in lex.indefinite_determiners \
+            and (head.lemma.lower() in lex.role_nouns or head.text.lower() in lex.role_nouns
+                 or head.lemma.lower() in lex.anonymous_heads):
+        run = None  # "a Stellar spokeswoman", « un haut responsable américain »: the name is the employer's
     after_head = s.word(head.id + 1)
     bare = words[-1].id <= head.id or (after_head is not None and after_head.text == ",")
     if run is None and lead in (r.replace("’", "'") for r in lex.organization_references) and bare:
