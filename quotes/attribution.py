@@ -357,6 +357,24 @@ def according_to(ctx: Context) -> Found | None:
     return None
 
 
+def framing_preposition(ctx: Context) -> Found | None:
+    """Pour le conseiller municipal Pierre Oliver, « … »: a preposition that is a cue only when it
+    opens the sentence, its phrase is a person, and a comma hands over to the quote (« Pour la
+    première fois, « … » » is no attribution)."""
+    before = ctx.before_open()
+    if len(before) < 3 or before[-1].text != "," or before[0] is not ctx.opening.words[0]:
+        return None
+    key = before[0].text.lower()
+    phrase = before[1:-1]
+    if key not in ctx.lex.framing_prepositions or len(phrase) > 8 or any(x.text == "," or is_cue(x, ctx.lex) for x in phrase):
+        return None
+    target = next((x for x in phrase if _nominal(x, ctx.lex) or _stressed_pronoun(x, ctx.lex)), None)
+    if target is None or not _person_like(target, ctx.lex):
+        return None
+    return _found(ctx, "framing_preposition", 0.7, before[0], target, ctx.opening,
+                  lemma=ctx.lex.framing_prepositions[key])
+
+
 def _in_incise(ctx: Context, s: Sentence, w: Word) -> bool:
     return any(x.quote == ctx.index for x in s.words) and w.quote is None
 
@@ -429,6 +447,14 @@ def subject_before_colon(ctx: Context) -> Found | None:
             found.cue, found.cue_lemma = None, ""
             return found
         return None
+    # "The captain was more blunt: "…"", « Le capitaine était plus direct : « … » »: no verb, a
+    # copula; the subject of the clause, if a person, still introduces the quote
+    clause = _colon_clause(ctx)
+    ids = {w.id for w in clause}
+    subject = next((w for w in clause if w.deprel in ctx.lex.deprels["subject"] and w.head in ids), None)
+    if subject is not None and _person_like(subject, ctx.lex):
+        found = _found(ctx, "subject_before_colon", 0.5, None, subject, ctx.opening)
+        return found
     return None
 
 
@@ -467,6 +493,7 @@ RULES: list[Callable[[Context], Found | None]] = [
     cue_in_incise,
     cue_before_colon,
     according_to,
+    framing_preposition,
     cue_governs_quote,
     cue_later_in_sentence,
     subject_before_colon,

@@ -28,6 +28,7 @@ class Lexicon:
     weak_cue_verbs: frozenset[str]
     cue_verb_forms: frozenset[str]
     cue_prepositions: dict[str, str]
+    framing_prepositions: dict[str, str]  # « Pour X, « … » »: a cue only opening the sentence, before a person
     speech_nouns: frozenset[str]
     role_nouns: frozenset[str]
     anonymous_heads: frozenset[str]
@@ -93,6 +94,7 @@ def get_lexicon(lang: str) -> Lexicon:
         weak_cue_verbs=lower("weak_cue_verbs"),
         cue_verb_forms=lower("cue_verb_forms"),
         cue_prepositions=data["cue_prepositions"],
+        framing_prepositions=data.get("framing_prepositions", {}),
         speech_nouns=lower("speech_nouns"),
         role_nouns=lower("role_nouns"),
         anonymous_heads=lower("anonymous_heads"),
