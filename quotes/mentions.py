@@ -57,6 +57,9 @@ def np_words(s: Sentence, head: Word, lex: Lexicon) -> list[Word]:
     (at any depth: « Lloyd Austin, parlant d'un changement… » keeps only the name)."""
     keep = {head.id}
     frontier = [head]
+    # a noun phrase starts at its determiner: what the parser hung on the head before it belongs
+    # to the clause (« Un peu plus loin, une jeune exploitante confie »)
+    det = next((c for c in s.children(head) if c.deprel == "det" and c.start < head.start), None)
     while frontier:
         nxt = []
         for w in frontier:
@@ -65,6 +68,10 @@ def np_words(s: Sentence, head: Word, lex: Lexicon) -> list[Word]:
                     continue
                 if w is head and c.deprel in ("case", "mark"):
                     continue  # « selon le procureur »: the phrase starts after its preposition
+                if w is head and det is not None and c.end <= det.start:
+                    continue
+                if w is head and c.start > head.end and c.upos != "NOUN" and lex.is_cue_verb(c.lemma, c.text):
+                    continue  # the cue verb taken for an adjective of the speaker (« une exploitante confie »)
                 if w is head and c.start < head.start and c.text.lower() in lex.time_words:
                     continue  # « a déclaré mercredi 20 novembre un haut responsable »: a date, hung on the phrase
                 if (w is head or _is_name_word(w, lex)) and c.start > head.end and _locative(s, c, lex):
