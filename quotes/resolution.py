@@ -477,7 +477,12 @@ def resolve_description(doc: Document, m: Mention, f: Found) -> tuple[Entity, fl
         for e in doc.by_recency():
             if e.type == "person" and e.gender == gender:
                 return e, 0.6
-    return _add(doc, Entity(_text(doc, m.span), m.type if m.type != "unknown" else "anonymous", m.span, None,
+    # « le ministre de l'Intérieur » with no name anywhere: one identified person, named by role;
+    # « un haut responsable » (indefinite) stays anonymous
+    definite = len(words) > 1 and words[0] in doc.lex.determiners and words[0] not in doc.lex.indefinite_determiners \
+        and head in doc.lex.role_nouns
+    kind = m.type if m.type != "unknown" else ("person" if definite else "anonymous")
+    return _add(doc, Entity(_text(doc, m.span), kind, m.span, None,
                             m.gender, head)), 0.7
 
 
