@@ -31,7 +31,6 @@ class Found:
     mention: Optional[Mention] = None
     kind: str = "direct"
     continues: Optional[int] = None  # running speaker: the quote whose speaker this one takes
-    framed: bool = False  # introduced by a clause that names no speaker: no running speaker
     notes: list[str] = field(default_factory=list)
 
 
@@ -436,25 +435,22 @@ def subject_before_colon(ctx: Context) -> Found | None:
     """Il a haussé les épaules : « … » / She shrugged: "…": a colon hands the quote to the
     subject of the clause it closes even when its verb is no speech verb (cue null). Only a
     person-like subject: a name, a role, a personal pronoun; not « on », "it" or « le slogan »."""
-    for w in _colon_clause(ctx):  # left to right: the clause's own verb comes first
+    clause = _colon_clause(ctx)
+    for w in clause:  # left to right: the clause's own verb comes first
         if w.upos != "VERB":
             continue
         speaker = speaker_of(ctx.opening, w, ctx.lex, inverted_ok=False)
         if speaker is None or speaker.start > w.start:
             continue  # « Interrogé sur le coût, … »: a participle with no subject of its own
         if _person_like(speaker, ctx.lex):
-            found = _found(ctx, "subject_before_colon", 0.55, w, speaker, ctx.opening)
-            found.cue, found.cue_lemma = None, ""
-            return found
+            return _found(ctx, "subject_before_colon", 0.55, None, speaker, ctx.opening)
         return None
     # "The captain was more blunt: "…"", « Le capitaine était plus direct : « … » »: no verb, a
     # copula; the subject of the clause, if a person, still introduces the quote
-    clause = _colon_clause(ctx)
     ids = {w.id for w in clause}
     subject = next((w for w in clause if w.deprel in ctx.lex.deprels["subject"] and w.head in ids), None)
     if subject is not None and _person_like(subject, ctx.lex):
-        found = _found(ctx, "subject_before_colon", 0.5, None, subject, ctx.opening)
-        return found
+        return _found(ctx, "subject_before_colon", 0.5, None, subject, ctx.opening)
     return None
 
 
@@ -581,7 +577,7 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
                       before if before is not None and opening.start - before.end < 400 else None)
         found = next((f for f in (rule(ctx) for rule in RULES) if f is not None and f.mention is not None), None)
         found = found or _second_half(text, quotes, out, qi) or (
-            Found(qi, rule="framed_by_no_one", confidence=0.5, framed=True) if framed_by_no_one(ctx) else Found(qi))
+            Found(qi, rule="framed_by_no_one", confidence=0.5) if framed_by_no_one(ctx) else Found(qi))
         found.kind = quote_kind(text, q, found)
         if qi and out[-1].cue is not None and found.cue is out[-1].cue and out[-1].kind == "direct":
             found.kind = "direct"  # the second half of a split sentence: "A," she said, "b."
@@ -590,7 +586,8 @@ def attribute(text: str, quotes: list[QuoteSpan], sentences: list[Sentence], lex
             found.notes.append("sentence_cut")
         out.append(found)
     for f in out:
-        if f.mention is None and f.rule != "scare_quote" and not f.framed:
+        # nobody said a scare quote, and a quote framed by no one continues no one
+        if f.mention is None and f.rule not in ("scare_quote", "framed_by_no_one"):
             running_speaker(text, quotes, out, f)
     for f in out:
         if f.mention is None and f.continues is None:

@@ -168,15 +168,13 @@ AFTER_LOWER_WORD = regex.compile(r"\b(\p{Ll}[\p{L}\-]*+)[ \u00a0]++(\p{Lu}[\p{L}
 def _with_named_organisations(text: str, names: list[NameInText], lex: Lexicon) -> list[NameInText]:
     """Add the one-word names that an organisation noun introduces (the capitalised runs above
     need two words), for « l'entreprise », "the company" to point back to."""
-    taken = {n.span for n in names}
-    starts = sorted(n.span[0] for n in names)
+    starts = [n.span[0] for n in names]  # names come in text order
     extra = []
     for m in AFTER_LOWER_WORD.finditer(text):
         if m.group(1).lower() in lex.organization_words and len(m.group(2)) >= 2:
             span = (m.start(2), m.end(2))
-            i = bisect_right(starts, span[0]) - 1
-            inside = i >= 0 and any(n.span[0] <= span[0] < n.span[1] for n in names[max(0, i - 1):i + 2])
-            if span not in taken and not inside:
+            i = bisect_right(starts, span[0]) - 1  # the name starting last at or before it
+            if i < 0 or not names[i].span[0] <= span[0] < names[i].span[1]:
                 extra.append(NameInText(span, m.group(2), None, True))
     return sorted(names + extra, key=lambda n: n.span) if extra else names
 
