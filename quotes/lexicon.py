@@ -59,6 +59,7 @@ class Lexicon:
     gender_suffixes: dict[str, tuple[str, ...]]  # role-noun endings that say the gender
     epicene_roles: frozenset[str]  # role nouns whose ending says nothing of the gender
     gendered_determiners: dict[str, str]  # « la maire », « le porte-parole »: the determiner says it
+    first_names: dict[str, str]  # "Karen" → fem: a first name worn by one gender in the press says it
     scare_markers: tuple[str, ...]  # « soi-disant », "so-called" before quote marks: distance, not speech
 
     def is_cue_verb(self, lemma: str, form: str = "") -> bool:
@@ -126,4 +127,5 @@ def get_lexicon(lang: str) -> Lexicon:
         epicene_roles=lower("epicene_roles"),
         gendered_determiners={w.lower(): g for g, words in data.get("gendered_determiners", {}).items() for w in words},
         scare_markers=tuple(w.lower() for w in data.get("scare_markers", [])),
+        first_names={w.lower(): g for g, words in data.get("first_names", {}).items() for w in words},
     )

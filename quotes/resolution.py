@@ -360,7 +360,8 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
             before = [n for n in fuller if n.span[0] < m.span[0]] or fuller
             n = before[-1]
             role = m.role or n.role
-            return _add(doc, Entity(n.text, "person", n.span, role, m.gender if m.gender != "any" else _gender(doc, role),
+            return _add(doc, Entity(n.text, "person", n.span, role,
+                                    m.gender if m.gender != "any" else _person_gender(doc, n.text, role),
                                     m.head_lemma)), 0.95
     role = m.role
     if role is None and m.type != "organization":
@@ -368,8 +369,8 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
     kind = m.type if m.type != "unknown" else "person"
     if len(tokens) == 1 and kind == "person" and m.span == m.name and role is None:
         kind = "organization"  # a lone name never given in full, no title: « Norvalis », "Paylane"
-    return _add(doc, Entity(name, kind, m.name, role, m.gender if m.gender != "any" else _gender(doc, role),
-                            m.head_lemma)), 1.0
+    gender = m.gender if m.gender != "any" else (_person_gender(doc, name, role) if kind == "person" else _gender(doc, role))
+    return _add(doc, Entity(name, kind, m.name, role, gender, m.head_lemma)), 1.0
 
 
 def _widen_to_particle(doc: Document, m: Mention, e: Entity) -> None:
@@ -425,7 +426,7 @@ def _named_since_latest_speaker(doc: Document, m: Mention, recent: list[Entity])
         return None  # « Elle a critiqué le plan de Peter Olsen »: the name ends a clause
     if words and not (words[0][:1].isupper() or words[0].lower() in lex.determiners):
         return None
-    if _gender(doc, person.role) not in ("any", m.gender):
+    if _person_gender(doc, person.text, person.role) not in ("any", m.gender):
         return None
     entity = _entity_for_name(doc, person, m)
     return entity if entity.gender in ("any", m.gender) else None
@@ -520,6 +521,19 @@ def _gender(doc: Document, role: Optional[tuple[int, int]]) -> str:
     return "any"
 
 
+def _person_gender(doc: Document, name: str, role: Optional[tuple[int, int]]) -> str:
+    """The role's gender, else the first name's: "Karen Holt" is fem, « Jean-Marie Dupont » masc.
+    A lone word says nothing (« Austin », "Holt": surnames), nor does a first name worn by both."""
+    gender = _gender(doc, role)
+    if gender != "any":
+        return gender
+    words = _strip_honorific(name, doc.lex).split()
+    if len(words) < 2:
+        return "any"
+    first = words[0].lower()
+    return doc.lex.first_names.get(first) or doc.lex.first_names.get(first.split("-")[0], "any")
+
+
 def _last_person_before(doc: Document, offset: int) -> Optional[NameInText]:
     """The person a pronoun most likely means: the first named in the latest sentence that
     names someone (news sentences put their subject first)."""
@@ -555,5 +569,6 @@ def _entity_for_name(doc: Document, n: NameInText, m: Mention, kind: str = "pers
     for e in doc.entities_ending[_last_token(n.text)]:  # a match shares the last word
         if e.tokens == tokens or e.tokens[-len(tokens):] == tokens or tokens[-len(e.tokens):] == e.tokens:
             return e
-    gender = m.gender if m.gender in ("masc", "fem") else _gender(doc, n.role)
+    gender = m.gender if m.gender in ("masc", "fem") else (
+        _person_gender(doc, n.text, n.role) if kind == "person" else _gender(doc, n.role))
     return _add(doc, Entity(n.text, kind, n.span, n.role, gender, m.head_lemma))

@@ -32,3 +32,33 @@ def test_sentence_start_is_looked_for_within_a_bound():
     short = "Anne Roy spoke word word Paul Diaz and Lea Kim left"
     doc = _doc(short, ["Anne Roy", "Paul Diaz", "Lea Kim"])
     assert resolution._first_of_latest_sentence(doc, doc.names_before(len(short))).text == "Anne Roy"
+
+
+def _fr_doc(text: str) -> Document:
+    return Document(text, get_lexicon("fr"), [])
+
+
+def test_first_name_says_the_gender_when_the_role_does_not():
+    doc = _doc("Karen Holt and Michael Drummond", [])
+    assert resolution._person_gender(doc, "Karen Holt", None) == "fem"
+    assert resolution._person_gender(doc, "Michael Drummond", None) == "masc"
+    assert resolution._person_gender(doc, "Mr. Michael Drummond", None) == "masc"  # honorific skipped
+    fr = _fr_doc("Jean-Marie Dupont, Anne-Sophie Martin")
+    assert resolution._person_gender(fr, "Jean-Marie Dupont", None) == "masc"  # first part of a compound
+    assert resolution._person_gender(fr, "Anne-Sophie Martin", None) == "fem"
+
+
+def test_no_gender_from_a_lone_word_or_a_name_worn_by_both():
+    doc = _doc("Holt, Camille Roy, Alex Kim", [])
+    assert resolution._person_gender(doc, "Holt", None) == "any"  # a surname alone
+    assert resolution._person_gender(doc, "Austin", None) == "any"  # "Austin" is a first name too
+    assert resolution._person_gender(doc, "Camille Roy", None) == "any"
+    assert resolution._person_gender(doc, "Alex Kim", None) == "any"
+
+
+def test_the_role_wins_over_the_first_name():
+    text = "the spokeswoman Jordan Lee"
+    doc = _doc(text, [])
+    assert resolution._person_gender(doc, "Jordan Lee", (4, 15)) == "fem"
+    fr = _fr_doc("la maire Jean Roy")  # a determiner that says fem outranks « Jean »
+    assert resolution._person_gender(fr, "Jean Roy", (3, 8)) == "fem"
