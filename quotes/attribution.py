@@ -96,6 +96,8 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             return c
     # the subject, as the parse says (a relative pronoun points to its antecedent)
     for c in kids:
+        if c.start > verb.start and any(x.upos == "SCONJ" for x in s.words[verb.id:c.id - 1]):
+            continue  # « et rappelé que l'entreprise avait été … »: the subject of the clause it reports
         if c.deprel in lex.deprels["subject"] and _fronted_participle(s, c):
             # « Interrogée sur les prix, la présidente de la Commission, Valérie Kessler, a
             # prévenu » parsed with the participle as subject and the real one coordinated to it
@@ -121,7 +123,9 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     inverted_ok = inverted_ok and cue_lemma(verb, lex) not in lex.recipient_verbs
     if inverted_ok:
         for c in kids:
-            if c.deprel in lex.deprels["inverted_subject"] and c.start > verb.start and _nominal(c, lex) \
+            # « a déploré un haut responsable »: the tagger may call the noun an adjective
+            if c.deprel in lex.deprels["inverted_subject"] and c.start > verb.start \
+                    and (_nominal(c, lex) or _adjective_as_noun(s, c)) \
                     and not _has_case(s, c) and c.text.lower() not in lex.time_words:
                 return c
     # « …, a déclaré mercredi un haut responsable. » hung on the verb before it by the parser:
@@ -140,6 +144,13 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
                         head)
         if head is not None and head.id != verb.id:
             return speaker_of(s, head, lex, inverted_ok)
+    if verb.deprel == "parataxis" and verb.head and _after_comma(s, verb):
+        head = s.word(verb.head)
+        # "Its chief economist, Martin Kessler, described …" parsed with the phrase as the root and
+        # the subjectless cue beside it: the phrase before the comma is its subject
+        if head is not None and head.start < verb.start and _nominal(head, lex) and not _dated(s, head, lex) \
+                and any(c.deprel in lex.deprels["apposition"] for c in s.children(head)):
+            return head
     if verb.deprel.startswith("acl") and verb.head:
         head = s.word(verb.head)  # "Elliot de Faramond, who fears…": the noun it qualifies
         if _nominal(head, lex) and not _dated(s, head, lex):
@@ -226,8 +237,25 @@ def _inverted_after(s: Sentence, verb: Word, lex: Lexicon, within_clause: bool =
         governed = any(x.upos == "ADP" for x in window[max(0, k - 2):k])
         if _nominal(w, lex) and not _has_case(s, w) and w.upos != "NUM" and not governed \
                 and w.text.lower() not in lex.time_words:
-            return w
+            return _phrase_head(s, w, lex)
     return None
+
+
+def _phrase_head(s: Sentence, w: Word, lex: Lexicon) -> Word:
+    """"the country's chief medical officer", « un haut responsable »: the first nominal after
+    the verb may modify a word after it; the speaker is the word it modifies (same phrase: no
+    comma between them)."""
+    modifiers = lex.deprels["modifier"] | lex.deprels["name_parts"]
+    while w.deprel in modifiers and w.head:
+        head = s.word(w.head)
+        if head is None or head.id <= w.id or head.quote is not None:
+            break  # "Kwame Mensah": a name's parts hang on its first word, before them
+        if any(x.text == "," or x.text in SENTENCE_PUNCT for x in s.words[w.id:head.id - 1]):
+            break
+        if not (_nominal(head, lex) or _adjective_as_noun(s, head) or head.upos == "ADJ"):
+            break
+        w = head
+    return w
 
 
 def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool, lex: Lexicon) -> Word | None:

@@ -14,7 +14,8 @@ from .parsing import Sentence, Word
 NOMINAL = {"PROPN", "NOUN", "PRON", "X", "NUM", "SYM"}
 # children that are not part of a speaker's noun phrase: clauses hanging off it
 CLAUSAL = {"acl:relcl", "parataxis", "advcl", "conj", "cc", "dep", "discourse", "vocative", "orphan",
-           "ccomp", "xcomp", "csubj", "mark", "obl", "obl:mod", "obl:tmod", "obl:npmod", "nsubj", "obj"}
+           "ccomp", "xcomp", "csubj", "mark", "obl", "obl:mod", "obl:tmod", "obl:npmod", "nsubj", "obj",
+           "cop", "aux", "aux:tense", "aux:pass"}
 # a subject pronoun, alone or glued to its verb (« a-t-il », « dit-elle »), or a stressed one after
 # selon / according to (« selon lui », "according to them"); never the end of a name (Cyril, Fischer)
 PRONOUN_TAIL = regex.compile(r"(?i)(?:^|(?<=-))(?:il|elle|ils|elles|on|lui|eux|he|she|they|it|him|her|them)$")
@@ -137,6 +138,10 @@ def _role_side(words: list[Word], run: list[Word], lex: Lexicon) -> tuple[int, i
     sides = [words[:first], words[last + 1:]]
     # a possessor is not part of the role: "the hospital's director" → director
     sides = [s[max((i + 1 for i, w in enumerate(s) if w.text in ("'s", "’s")), default=0):] for s in sides]
+    # "Rita Chen of Bernstein": a preposition and a proper name after the name is where the person
+    # works, not a role (but "Jane Roe, director of the clinic" keeps its role noun)
+    sides = [s for s in sides if not (s and s[0].upos == "ADP" and s[0].start > run[-1].end
+                                      and all(w.upos in ("ADP", "DET", "PROPN", "PUNCT") for w in s))]
     sides = [_strip_leading(s, lex) for s in sides]
     sides = [s for s in sides if any(w.upos in ("NOUN", "ADJ", "PROPN") for w in s)]
     if not sides:
@@ -230,8 +235,10 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
                 and head.text not in lex.honorifics and not role_words:
             span = _org_extent(text, _span(core))
             return Mention(span, "name", name=span, type="organization", head_lemma=head.lemma.lower())
-        if _is_org([head], lex) and head not in run:
-            # « le syndicat SNUipp-FSU »: a common noun and the organisation's proper name
+        between = [w for w in words if head.end <= w.start and w.end <= run[0].start]
+        if _is_org([head], lex) and head not in run and not any(w.text.lower() in lex.role_nouns for w in between):
+            # « le syndicat SNUipp-FSU »: a common noun and the organisation's proper name (but
+            # "Club president Hannah Moore" is a person: a role noun stands between)
             return Mention(_span(name_words), "name", name=_span(name_words), type="organization",
                            head_lemma=head.lemma.lower())
         role = _span(role_words) if role_words else _role_side(words, run, lex)

@@ -200,7 +200,35 @@ class Parser:
                 words[k].head = head + offset if head else 0
                 k += 1
             offset += len(sent.words)
-        return Sentence(split_inversions(words, self.lex), cut=fs.cut)
+        return Sentence(attach_role_appositions(split_inversions(words, self.lex), self.lex), cut=fs.cut)
+
+
+ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl", "obl:mod", "obl:arg", "dep")
+
+
+def attach_role_appositions(words: list[Word], lex: Lexicon) -> list[Word]:
+    """« a déclaré le secrétaire à la Défense, Lloyd Austin »: the name after the role's comma is
+    the role's apposition. A parser that hangs it on the verb as a second argument (the shipped
+    ones do, after a role with a complement) is corrected, so that the speaker phrase holds both."""
+    def within(w: Word, top: Word) -> bool:
+        seen = set()
+        while w.head and w.id not in seen and w.id != top.id:
+            seen.add(w.id)
+            w = words[w.head - 1]
+        return w.id == top.id
+
+    for name in words:
+        comma = words[name.id - 2] if name.id >= 3 else None
+        if comma is None or comma.text != "," or not name.head or name.deprel not in ARGUMENTS \
+                or name.quote is not None or not (name.upos == "PROPN" or name.text[:1].isupper()):
+            continue
+        # the role: an argument of the same verb, before the name, whose phrase ends at the comma
+        role = next((w for w in words[:comma.id - 1] if w.head == name.head and w.deprel in ARGUMENTS
+                     and w.upos == "NOUN" and (w.lemma.lower() in lex.role_nouns or w.text.lower() in lex.role_nouns)
+                     and within(words[comma.id - 2], w)), None)
+        if role is not None:
+            name.head, name.deprel = role.id, "appos"
+    return words
 
 
 def split_inversions(words: list[Word], lex: Lexicon) -> list[Word]:

@@ -35,18 +35,37 @@ def test_shipped_models_are_listed_with_scores():
         assert m.manifest["scores"]["held_out_test"]["LAS"] > 0
 
 
+def _extractor_parse(lang: str, text: str):
+    """The sentence as the extractor's parser gives it: stanza's parse with the repairs of
+    quotes.parsing (split inversions, role appositions), offsets into ``text``."""
+    from quotes import frames
+    from quotes.lexicon import get_lexicon
+
+    masked = frames.mask(text, [], get_lexicon(lang))
+    (sentence,) = frames.split_sentences(masked, [])
+    return Parser(lang).parse([(masked, sentence)])[0].words
+
+
 def test_french_inverted_subject_with_apposition(no_network):
-    words = _parse("fr", "« Les forces mécanisées ne sont plus en tête », a déclaré le secrétaire à la Défense, Lloyd Austin.")
+    text = "« Les forces mécanisées ne sont plus en tête », a déclaré le secrétaire à la Défense, Lloyd Austin."
+    words = _parse("fr", text)
+    by_text = {w.text: w for w in words}
+    declare, secretary = by_text["déclaré"], by_text["secrétaire"]
+    # stanza's own parse: the role phrase is the verb's inverted subject (nsubj or obj)
+    assert secretary.head == declare.id and secretary.deprel in ("nsubj", "obj", "nsubj:pass")
+    assert declare.lemma == "déclarer"
+    # the extractor's parse: Lloyd Austin hangs on « secrétaire » (apposition), directly or through
+    # « Lloyd ». The shipped parser hangs the name on the verb; quotes.parsing repairs that.
+    words = _extractor_parse("fr", text)
     by_text = {w.text: w for w in words}
     declare, secretary, austin = by_text["déclaré"], by_text["secrétaire"], by_text["Austin"]
     assert secretary.head == declare.id and secretary.deprel in ("nsubj", "obj", "nsubj:pass")
-    # Lloyd Austin hangs on « secrétaire » (apposition), directly or through « Lloyd »
+    assert (secretary.start, secretary.end) == (text.index("secrétaire"), text.index("secrétaire") + 10)
     chain, w = [], austin
     while w.head not in (0, secretary.id) and len(chain) < 4:
         chain.append(w)
         w = words[w.head - 1]
     assert w.head == secretary.id
-    assert by_text["déclaré"].lemma == "déclarer"
 
 
 def test_english_subject_of_said(no_network):

@@ -6,7 +6,8 @@ import pytest
 from stanza.models.common import chuliu_edmonds
 
 from quotes import parsing
-from quotes.parsing import functional_graph_cycles
+from quotes.lexicon import get_lexicon
+from quotes.parsing import Word, attach_role_appositions, functional_graph_cycles
 
 
 def stanza_tarjan():
@@ -49,3 +50,31 @@ def test_same_trees_as_stanza_on_random_scores(monkeypatch):
         reference = chuliu_edmonds.chuliu_edmonds_one_root(scores.copy())
         monkeypatch.setattr(chuliu_edmonds, "tarjan", functional_graph_cycles)
         assert chuliu_edmonds.chuliu_edmonds_one_root(scores.copy()).tolist() == reference.tolist()
+
+
+def _w(i, text, upos, head, deprel, lemma=None):
+    return Word(i, text, lemma or text.lower(), upos, head, deprel, 0, 0)
+
+
+def test_name_after_a_role_and_its_comma_becomes_the_roles_apposition():
+    # « a déclaré le secrétaire à la Défense, Lloyd Austin » with Lloyd hung on the verb
+    words = [_w(1, "a", "AUX", 2, "aux"), _w(2, "déclaré", "VERB", 0, "root", "déclarer"),
+             _w(3, "le", "DET", 4, "det"), _w(4, "secrétaire", "NOUN", 2, "obj"),
+             _w(5, "à", "ADP", 7, "case"), _w(6, "la", "DET", 7, "det"), _w(7, "Défense", "PROPN", 4, "nmod"),
+             _w(8, ",", "PUNCT", 9, "punct"), _w(9, "Lloyd", "PROPN", 2, "nsubj"),
+             _w(10, "Austin", "PROPN", 9, "flat:name")]
+    out = attach_role_appositions(words, get_lexicon("fr"))
+    assert [(w.text, w.head, w.deprel) for w in out[7:]] == [(",", 9, "punct"), ("Lloyd", 4, "appos"),
+                                                              ("Austin", 9, "flat:name")]
+
+
+def test_no_apposition_without_a_role_or_across_another_phrase():
+    lex = get_lexicon("fr")
+    # « a annoncé le plan, Paris a suivi »: « plan » is no role noun
+    words = [_w(1, "annoncé", "VERB", 0, "root"), _w(2, "le", "DET", 3, "det"), _w(3, "plan", "NOUN", 1, "obj"),
+             _w(4, ",", "PUNCT", 5, "punct"), _w(5, "Paris", "PROPN", 1, "nsubj")]
+    assert [(w.head, w.deprel) for w in attach_role_appositions(words, lex)][4] == (1, "nsubj")
+    # the word before the comma is not inside the role's phrase: not its apposition
+    words = [_w(1, "dit", "VERB", 0, "root"), _w(2, "le", "DET", 3, "det"), _w(3, "ministre", "NOUN", 1, "nsubj"),
+             _w(4, "hier", "ADV", 1, "advmod"), _w(5, ",", "PUNCT", 6, "punct"), _w(6, "Paris", "PROPN", 1, "obl")]
+    assert [(w.head, w.deprel) for w in attach_role_appositions(words, lex)][5] == (1, "obl")
