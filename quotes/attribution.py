@@ -57,6 +57,10 @@ class Context:
 
 # ------------------------------------------------------------------ the speaker of a cue
 def is_cue(w: Word, lex: Lexicon) -> bool:
+    # « un cheminot interrogé sur place », "a resident interviewed by the BBC": the participle
+    # after its noun says the person was asked, not that anyone spoke
+    if w.deprel == "acl" and w.head and w.head < w.id and cue_lemma(w, lex) in lex.addressee_participles:
+        return False
     # a tagger may call a cue form a noun or adjective (« en prévenant »): the form list and the
     # participle ending say it is the verb
     return w.quote is None and w.upos in ("VERB", "AUX", "NOUN", "ADJ", "PROPN", "X") and lex.is_cue_verb(w.lemma, w.text) \
@@ -158,7 +162,10 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
         main = _verb_above(s, head, lex) if head is not None and verb.text.lower().endswith(lex.participle_suffixes) else None
         if main is not None:  # "…in Canberra on Tuesday, promising "…"" hung on "Tuesday": the main verb's
             return speaker_of(s, main, lex, inverted_ok=False)
-    if verb.deprel.startswith(("advcl", "xcomp", "obl")) and verb.head and verb.text.lower().endswith(lex.participle_suffixes):
+    # (a subjectless participle after a comma may come out as ccomp too: "…said it was considering
+    # asset sales, calling them "…"")
+    if (verb.deprel.startswith(("advcl", "xcomp", "obl")) or (verb.deprel == "ccomp" and _after_comma(s, verb))) \
+            and verb.head and verb.text.lower().endswith(lex.participle_suffixes):
         # "…unveiled a plan on Tuesday, promising "…"", « a salué …, tout en prévenant : « … » »
         # (a gérondif the tagger took for a noun): the main verb's subject
         head = s.word(verb.head)

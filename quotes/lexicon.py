@@ -60,6 +60,7 @@ class Lexicon:
     epicene_roles: frozenset[str]  # role nouns whose ending says nothing of the gender
     gendered_determiners: dict[str, str]  # « la maire », « le porte-parole »: the determiner says it
     first_names: dict[str, str]  # "Karen" → fem: a first name worn by one gender in the press says it
+    addressee_participles: frozenset[str]  # « un cheminot interrogé », "a resident interviewed": was asked
     scare_markers: tuple[str, ...]  # « soi-disant », "so-called" before quote marks: distance, not speech
 
     def is_cue_verb(self, lemma: str, form: str = "") -> bool:
@@ -128,4 +129,5 @@ def get_lexicon(lang: str) -> Lexicon:
         gendered_determiners={w.lower(): g for g, words in data.get("gendered_determiners", {}).items() for w in words},
         scare_markers=tuple(w.lower() for w in data.get("scare_markers", [])),
         first_names={w.lower(): g for g, words in data.get("first_names", {}).items() for w in words},
+        addressee_participles=lower("addressee_participles"),
     )

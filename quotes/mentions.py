@@ -65,14 +65,19 @@ def np_words(s: Sentence, head: Word, lex: Lexicon) -> list[Word]:
         nxt = []
         for w in frontier:
             for c in s.children(w):
-                if c.deprel in CLAUSAL or c.quote is not None or c.id in keep:
+                # « interrogé sur place », "interviewed by the BBC": the participle of who was asked
+                # keeps its complements
+                asked = w is not head and w.lemma.lower() in lex.addressee_participles and c.deprel.startswith("obl")
+                if (c.deprel in CLAUSAL and not asked) or c.quote is not None or c.id in keep:
                     continue
                 if w is head and c.deprel in ("case", "mark"):
                     continue  # « selon le procureur »: the phrase starts after its preposition
                 if w is head and det is not None and c.end <= det.start:
                     continue
-                if w is head and c.start > head.end and c.upos != "NOUN" and lex.is_cue_verb(c.lemma, c.text):
-                    continue  # the cue verb taken for an adjective of the speaker (« une exploitante confie »)
+                if w is head and c.start > head.end and c.upos != "NOUN" and lex.is_cue_verb(c.lemma, c.text) \
+                        and c.lemma.lower() not in lex.addressee_participles:
+                    continue  # the cue verb taken for an adjective of the speaker (« une exploitante confie »;
+                    # but « un cheminot interrogé sur place » is who was asked: part of the phrase)
                 if w is head and c.start < head.start and c.text.lower() in lex.time_words:
                     continue  # « a déclaré mercredi 20 novembre un haut responsable »: a date, hung on the phrase
                 if (w is head or _is_name_word(w, lex)) and c.start > head.end and _locative(s, c, lex):

@@ -366,6 +366,10 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
     role = m.role
     if role is None and m.type != "organization":
         role = doc.name_at[m.name].role if m.name in doc.name_at else None
+    if role is None and m.type != "organization":
+        # « le président de la région, Marc Delorme, … / Marc Delorme a salué « … » »: the role
+        # given where the same full name was introduced earlier
+        role = next((n.role for n in doc.names_before(m.span[0]) if n.role and _tokens(n.text) == tokens), None)
     kind = m.type if m.type != "unknown" else "person"
     if len(tokens) == 1 and kind == "person" and m.span == m.name and role is None:
         kind = "organization"  # a lone name never given in full, no title: « Norvalis », "Paylane"
@@ -400,7 +404,7 @@ def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entit
             return e, 0.9
     if recent and plural:
         return recent[0], 0.6
-    person = _last_person_before(doc, m.span[0])
+    person = _last_person_before(doc, m.span[0], m.gender)
     if person is not None:
         return _entity_for_name(doc, person, m), 0.7
     return None, 0.0
@@ -534,10 +538,14 @@ def _person_gender(doc: Document, name: str, role: Optional[tuple[int, int]]) ->
     return doc.lex.first_names.get(first) or doc.lex.first_names.get(first.split("-")[0], "any")
 
 
-def _last_person_before(doc: Document, offset: int) -> Optional[NameInText]:
+def _last_person_before(doc: Document, offset: int, gender: str = "any") -> Optional[NameInText]:
     """The person a pronoun most likely means: the first named in the latest sentence that
-    names someone (news sentences put their subject first)."""
-    return _first_of_latest_sentence(doc, (n for n in doc.names_before(offset) if not n.organization))
+    names someone (news sentences put their subject first); with a gender ("he", « elle »), only
+    people whose role or first name does not say the other one."""
+    def fits(n: NameInText) -> bool:
+        return gender not in ("masc", "fem") or _person_gender(doc, n.text, n.role) in ("any", gender)
+
+    return _first_of_latest_sentence(doc, (n for n in doc.names_before(offset) if not n.organization and fits(n)))
 
 
 SENTENCE_LOOKBACK = 2000  # characters: how far back a sentence start is looked for
