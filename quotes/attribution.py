@@ -112,7 +112,13 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
                 and not _fronted_participle(s, c):
             if c.text.lower() in lex.relative_pronouns:
                 if verb.deprel.startswith("acl"):
-                    return s.word(verb.head)
+                    head = s.word(verb.head)
+                    if c.text.lower() in lex.personal_relative_pronouns and head is not None \
+                            and not _person_like(head, lex):
+                        # "a source close to the negotiations, who described …" hung on the last
+                        # noun: "who" means a person, the nearest person-like noun of the phrase
+                        return _person_before(s, head, lex) or head
+                    return head
                 return _antecedent(s, c, lex) or c
             if c.start > verb.start:
                 # "…," said Ruth Adeyemi, a lawyer for the union: parsed with the apposition as the
@@ -508,6 +514,17 @@ def framed_by_no_one(ctx: Context) -> bool:
     say, so the quote does not continue the running speaker."""
     subject = next((w for w in _colon_clause(ctx) if w.deprel in ctx.lex.deprels["subject"]), None)
     return subject is not None and not _person_like(subject, ctx.lex)
+
+
+def _person_before(s: Sentence, w: Word, lex: Lexicon) -> Word | None:
+    """The nearest person-like noun before ``w`` in its phrase (back to a comma or a verb):
+    "a source close to the negotiations" → source, whatever the parse made of the phrase."""
+    for x in reversed(s.words[:w.id - 1]):
+        if x.text == "," or x.text in SENTENCE_PUNCT or x.upos in ("VERB", "AUX") or x.quote is not None:
+            return None
+        if _nominal(x, lex) and _person_like(x, lex):
+            return x
+    return None
 
 
 def _person_like(w: Word, lex: Lexicon) -> bool:

@@ -50,6 +50,8 @@ class Lexicon:
     recipient_verbs: frozenset[str]  # "told reporters": their object is the listener
     deprels: dict[str, frozenset[str]]
     relative_pronouns: frozenset[str]  # « qui », "who": a subject that stands for its antecedent
+    personal_relative_pronouns: frozenset[str]  # "who": its antecedent is a person
+    anonymous_postmodifiers: tuple[str, ...]  # "a source close to …", « un proche du dossier »: part of the source
     auxiliaries: frozenset[str]  # lemmas of verbs that do not start a clause of their own
     catenative_verbs: frozenset[str]  # « a-t-il fini par reconnaître », "went on to say": the cue follows
     clitics: frozenset[str]  # « se », « lui », « -t »: never a speaker
@@ -118,6 +120,8 @@ def get_lexicon(lang: str) -> Lexicon:
         recipient_verbs=lower("recipient_verbs"),
         deprels={k: frozenset(v) for k, v in data["deprels"].items()},
         relative_pronouns=lower("relative_pronouns"),
+        personal_relative_pronouns=lower("personal_relative_pronouns"),
+        anonymous_postmodifiers=tuple(w.lower() for w in data.get("anonymous_postmodifiers", [])),
         auxiliaries=lower("auxiliaries"),
         catenative_verbs=lower("catenative_verbs"),
         clitics=lower("clitics"),

@@ -186,7 +186,7 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
             start = head.end - len(m.group())
             return Mention((start, head.end), "pronoun", head_lemma=m.group().lower(),
                            gender=lex.pronouns[m.group().lower()])
-    words = np_words(s, head, lex)
+    words = _with_anonymous_postmodifier(s, head, np_words(s, head, lex), lex, text)
     prev = s.word(words[0].id - 1)
     if prev is not None and prev.text.lower() in lex.determiners and prev.quote is None:
         words = [prev] + words  # a determiner the parse hung elsewhere: "the company"
@@ -264,6 +264,23 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
         return Mention(_span(words), "org_ref", type="organization", head_lemma=head.lemma.lower())
     return Mention(_span(words), "description", role=_span(core) if core else None,
                    type="anonymous" if anonymous_marker else "unknown", head_lemma=head.lemma.lower())
+
+
+def _with_anonymous_postmodifier(s: Sentence, head: Word, words: list[Word], lex: Lexicon, text: str) -> list[Word]:
+    """"a source close to the negotiations", « un proche du dossier »: what follows an anonymous
+    source's noun says who it is, even where the parse hung it elsewhere; up to a comma or a verb."""
+    if head.lemma.lower() not in lex.anonymous_heads or words[-1].id != head.id:
+        return words
+    after = text[head.end:head.end + 40].lstrip().lower().replace("’", "'")
+    if not any(after.startswith(p + " ") for p in lex.anonymous_postmodifiers):
+        return words
+    out = list(words)
+    for w in s.words[head.id:]:
+        if w.text in (",", ";", ":") or w.text in ".!?…" or w.upos in ("VERB", "AUX") or w.quote is not None \
+                or w.text in ('"', "«", "»", "“", "”"):
+            break
+        out.append(w)
+    return out
 
 
 def _choose_run(s: Sentence, head: Word, runs: list[list[Word]], lex: Lexicon) -> list[Word] | None:
