@@ -214,6 +214,9 @@ def _names_a_role(phrase: str, lex: Lexicon) -> bool:
     return 0 < head <= 3 and words[head - 1] in lex.role_nouns
 
 
+ELIDED_ROLE = regex.compile(r"[LlDd]['’](\p{L}.*)")  # « L’architecte »: an elided article and a word
+
+
 def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[int, int]]:
     """« le président élu Donald Trump », « le secrétaire à la Défense, Lloyd Austin »,
     "Elliot de Faramond, spokesperson for Handicap International"."""
@@ -227,6 +230,11 @@ def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[
     role_words = []
     for w in reversed(list(WORD.finditer(window))):
         low = w.group().lower()
+        elided = ELIDED_ROLE.match(w.group())
+        if elided and elided.group(1).lower() in lex.role_nouns and not any(c in window[w.end():] for c in ",\n") \
+                and not (role_words and role_words[-1].group().lower() in lex.role_prepositions):
+            # « L’architecte Hélène Marchetti »: the role starts after the elided article
+            return base + w.start() + elided.start(1), base + (role_words[-1].end() if role_words else w.end())
         if low in lex.role_prepositions or (role_words and low in ("la", "the", "l'", "l’") and
                                    role_words[0].group().lower() not in lex.role_nouns and
                                    not role_words[0].group()[:1].isupper()):

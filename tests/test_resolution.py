@@ -62,3 +62,14 @@ def test_the_role_wins_over_the_first_name():
     assert resolution._person_gender(doc, "Jordan Lee", (4, 15)) == "fem"
     fr = _fr_doc("la maire Jean Roy")  # a determiner that says fem outranks « Jean »
     assert resolution._person_gender(fr, "Jean Roy", (3, 8)) == "fem"
+
+
+def test_role_after_an_elided_article():
+    lex = get_lexicon("fr")
+    text = "L’architecte Hélène Marchetti a détaillé le projet."
+    start = text.index("Hélène")
+    assert resolution._role_near(text, start, start + len("Hélène Marchetti"), lex) == (2, 12)
+    # an elided role word further back, across a comma and a clause: not this name's role
+    text = "L’avocat a plaidé, puis Hélène Marchetti a détaillé le projet."
+    start = text.index("Hélène")
+    assert resolution._role_near(text, start, start + len("Hélène Marchetti"), lex) is None
