@@ -265,7 +265,7 @@ def _phrase_head(s: Sentence, w: Word, lex: Lexicon) -> Word:
             break  # "Kwame Mensah": a name's parts hang on its first word, before them
         if any(x.text == "," or x.text in SENTENCE_PUNCT for x in s.words[w.id:head.id - 1]):
             break
-        if not (_nominal(head, lex) or _adjective_as_noun(s, head) or head.upos == "ADJ"):
+        if not (_nominal(head, lex) or head.upos == "ADJ"):  # « haut responsable »: a noun tagged ADJ
             break
         w = head
     return w

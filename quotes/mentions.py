@@ -240,8 +240,8 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
                 and head.text not in lex.honorifics and not role_words:
             span = _org_extent(text, _span(core))
             return Mention(span, "name", name=span, type="organization", head_lemma=head.lemma.lower())
-        between = [w for w in words if head.end <= w.start and w.end <= run[0].start]
-        if _is_org([head], lex) and head not in run and not any(w.text.lower() in lex.role_nouns for w in between):
+        if _is_org([head], lex) and head not in run and not any(
+                w.text.lower() in lex.role_nouns for w in words if head.end <= w.start and w.end <= run[0].start):
             # « le syndicat SNUipp-FSU »: a common noun and the organisation's proper name (but
             # "Club president Hannah Moore" is a person: a role noun stands between)
             return Mention(_span(name_words), "name", name=_span(name_words), type="organization",

@@ -368,21 +368,18 @@ def resolve_name(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
             before = [n for n in fuller if n.span[0] < m.span[0]] or fuller
             n = before[-1]
             role = m.role or n.role
-            return _add(doc, Entity(n.text, "person", n.span, role,
-                                    m.gender if m.gender != "any" else _person_gender(doc, n.text, role),
+            return _add(doc, Entity(n.text, "person", n.span, role, _entity_gender(doc, m, n.text, role),
                                     m.head_lemma)), 0.95
     role = m.role
     if role is None and m.type != "organization":
+        # the role written beside this name, else where the same full name was introduced earlier
+        # (« le président de la région, Marc Delorme, … / Marc Delorme a salué « … » »)
         role = doc.name_at[m.name].role if m.name in doc.name_at else None
-    if role is None and m.type != "organization":
-        # « le président de la région, Marc Delorme, … / Marc Delorme a salué « … » »: the role
-        # given where the same full name was introduced earlier
-        role = next((n.role for n in doc.names_before(m.span[0]) if n.role and _tokens(n.text) == tokens), None)
+        role = role or next((n.role for n in doc.names_before(m.span[0]) if n.role and _tokens(n.text) == tokens), None)
     kind = m.type if m.type != "unknown" else "person"
     if len(tokens) == 1 and kind == "person" and m.span == m.name and role is None:
         kind = "organization"  # a lone name never given in full, no title: « Norvalis », "Paylane"
-    gender = m.gender if m.gender != "any" else (_person_gender(doc, name, role) if kind == "person" else _gender(doc, role))
-    return _add(doc, Entity(name, kind, m.name, role, gender, m.head_lemma)), 1.0
+    return _add(doc, Entity(name, kind, m.name, role, _entity_gender(doc, m, name, role, kind), m.head_lemma)), 1.0
 
 
 def _widen_to_particle(doc: Document, m: Mention, e: Entity) -> None:
@@ -546,6 +543,14 @@ def _person_gender(doc: Document, name: str, role: Optional[tuple[int, int]]) ->
     return doc.lex.first_names.get(first) or doc.lex.first_names.get(first.split("-")[0], "any")
 
 
+def _entity_gender(doc: Document, m: Mention, name: str, role: Optional[tuple[int, int]], kind: str = "person") -> str:
+    """A new entity's gender: the mention's (« Mme », "Mr."), else its role's, else, for a person,
+    its first name's (an organisation's first word is no first name)."""
+    if m.gender in ("masc", "fem"):
+        return m.gender
+    return _person_gender(doc, name, role) if kind == "person" else _gender(doc, role)
+
+
 def _last_person_before(doc: Document, offset: int, gender: str = "any") -> Optional[NameInText]:
     """The person a pronoun most likely means: the first named in the latest sentence that
     names someone (news sentences put their subject first); with a gender ("he", « elle »), only
@@ -585,6 +590,4 @@ def _entity_for_name(doc: Document, n: NameInText, m: Mention, kind: str = "pers
     for e in doc.entities_ending[_last_token(n.text)]:  # a match shares the last word
         if e.tokens == tokens or e.tokens[-len(tokens):] == tokens or tokens[-len(e.tokens):] == e.tokens:
             return e
-    gender = m.gender if m.gender in ("masc", "fem") else (
-        _person_gender(doc, n.text, n.role) if kind == "person" else _gender(doc, n.role))
-    return _add(doc, Entity(n.text, kind, n.span, n.role, gender, m.head_lemma))
+    return _add(doc, Entity(n.text, kind, n.span, n.role, _entity_gender(doc, m, n.text, n.role, kind), m.head_lemma))

@@ -131,9 +131,10 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     for lang in args.lang:
         folder = args.models / lang if args.models else None
-        results = {"held_out_test": measure(lang, gold_conllu(args.ud, SOURCES[lang]["test"]), folder)}
+        held_out = gold_conllu(args.ud, SOURCES[lang]["test"])
+        results = {"held_out_test": measure(lang, held_out, folder)}
         if args.breakdown:
-            results["held_out_test_breakdown"] = breakdown(lang, gold_conllu(args.ud, SOURCES[lang]["test"]), folder)
+            results["held_out_test_breakdown"] = breakdown(lang, held_out, folder)
         for part in MEASURE_ONLY[lang]:
             results[f"{part[0]} {part[1]} (measure only)"] = measure(lang, gold_conllu(args.ud, [part]), folder)
         print(json.dumps({lang: results}, indent=2))
