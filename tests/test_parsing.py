@@ -78,3 +78,25 @@ def test_no_apposition_without_a_role_or_across_another_phrase():
     words = [_w(1, "dit", "VERB", 0, "root"), _w(2, "le", "DET", 3, "det"), _w(3, "ministre", "NOUN", 1, "nsubj"),
              _w(4, "hier", "ADV", 1, "advmod"), _w(5, ",", "PUNCT", 6, "punct"), _w(6, "Paris", "PROPN", 1, "obl")]
     assert [(w.head, w.deprel) for w in attach_role_appositions(words, lex)][5] == (1, "obl")
+
+
+class _NotAWeight:
+    """An object torch's weights-only unpickler refuses."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def test_fast_unpickling_only_for_the_trusted_files(tmp_path):
+    import torch
+
+    trusted, other = tmp_path / "shipped.pt", tmp_path / "other.pt"
+    for f in (trusted, other):
+        torch.save({"x": _NotAWeight(3)}, f)
+    with parsing._fast_unpickling({trusted.resolve()}):
+        assert torch.load(str(trusted), weights_only=True)["x"].value == 3
+        with pytest.raises(Exception, match="[Ww]eights only load failed"):
+            torch.load(str(other), weights_only=True)
+    # outside the context torch.load is torch's own again
+    with pytest.raises(Exception, match="[Ww]eights only load failed"):
+        torch.load(str(trusted), weights_only=True)

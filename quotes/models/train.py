@@ -242,6 +242,239 @@ def wrap_in_quotes(sent: list[str], style: tuple[str, str, bool]) -> list[str]:
     return comments + [f"# text = {rebuild_text(lines)}"] + ["\t".join(r) for r in out_rows]
 
 
+# ----------------------------- attribution frames (parser data) -----------------------------
+# The treebanks hold few news attributions: three French sentences of the form « … », a déclaré
+# le porte-parole du ministère, François Rivasseau. A parser trained on them alone hangs the name
+# after the role's comma on the verb as a second subject. Synthetic sentences teach it the frame:
+# a quote (a treebank sentence, or the one-word placeholder the extractor parses instead of a long
+# quote) followed by a cue verb, its inverted subject, and an apposition, each tree built with the
+# treebank's own convention (French: the cue is parataxis:insert of the quote's root; English: the
+# quote is ccomp of the cue, the root). Role phrases and names are cut from the training trees.
+FRAME_RATIO = 0.05  # one frame per 20 training sentences
+CUE_FORMS = {  # (form, lemma, upos, xpos, feats) of the cue verbs frames use
+    "fr": {
+        "past": [(f, l) for f, l in [("déclaré", "déclarer"), ("affirmé", "affirmer"), ("expliqué", "expliquer"),
+                                     ("ajouté", "ajouter"), ("indiqué", "indiquer"), ("souligné", "souligner"),
+                                     ("estimé", "estimer"), ("assuré", "assurer"), ("précisé", "préciser"),
+                                     ("confié", "confier"), ("dit", "dire"), ("averti", "avertir")]],
+        "present": [(f, l) for f, l in [("explique", "expliquer"), ("souligne", "souligner"), ("affirme", "affirmer"),
+                                        ("ajoute", "ajouter"), ("précise", "préciser"), ("estime", "estimer"),
+                                        ("assure", "assurer"), ("raconte", "raconter"), ("confie", "confier")]],
+    },
+    "en": {
+        "past": [("said", "say"), ("added", "add"), ("warned", "warn"), ("explained", "explain"),
+                 ("noted", "note"), ("argued", "argue"), ("wrote", "write"), ("insisted", "insist")],
+        "present": [("says", "say"), ("adds", "add"), ("explains", "explain"), ("notes", "note")],
+    },
+}
+FEATS = {
+    ("fr", "past"): "Gender=Masc|Number=Sing|Tense=Past|VerbForm=Part",
+    ("fr", "present"): "Mood=Ind|Number=Sing|Person=3|Tense=Pres|VerbForm=Fin",
+    ("en", "past"): "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin",
+    ("en", "present"): "Mood=Ind|Number=Sing|Person=3|Tense=Pres|VerbForm=Fin",
+}
+XPOS = {("en", "past"): "VBD", ("en", "present"): "VBZ"}
+FRAGMENT_SKIP = {"case", "punct", "appos", "conj", "cc", "acl:relcl", "parataxis", "mark", "dep", "cop",
+                 "aux", "nsubj", "advcl", "csubj", "ccomp"}  # children that do not belong in a role phrase
+
+
+@dataclass
+class Fragment:
+    """A contiguous phrase cut from a tree: rows renumbered from 1, its head's head set to 0."""
+
+    rows: list  # lists of 10 columns, word rows and multi-word token rows
+
+
+def _fragment(rows: list[list[str]], head: str, keep) -> Fragment | None:
+    """The subtree of ``head`` through the children ``keep(row)`` accepts, if it is contiguous and
+    no multi-word token crosses its edges."""
+    words = {r[0]: r for r in rows if "-" not in r[0]}
+    ids, todo = {head}, [head]
+    while todo:
+        h = todo.pop()
+        for r in words.values():
+            if r[6] == h and r[0] not in ids and keep(r):
+                ids.add(r[0])
+                todo.append(r[0])
+    lo, hi = min(map(int, ids)), max(map(int, ids))
+    if len(ids) != hi - lo + 1 or hi - lo > 9:
+        return None
+    out = []
+    for r in rows:
+        if "-" in r[0]:
+            a, b = map(int, r[0].split("-"))
+            if lo <= a and b <= hi:
+                out.append([f"{a - lo + 1}-{b - lo + 1}", *r[1:]])
+            elif a <= hi and b >= lo:
+                return None  # « du » half inside
+            continue
+        i = int(r[0])
+        if lo <= i <= hi:
+            new = list(r)
+            new[0] = str(i - lo + 1)
+            new[6] = "0" if r[0] == head else str(int(r[6]) - lo + 1)
+            out.append(new)
+    last = next((r for r in out if "-" in r[0] and int(r[0].split("-")[1]) == hi - lo + 1), out[-1])
+    last[9] = set_space_after(last[9], True)  # the phrase's own spacing, a space after it
+    return Fragment(out)
+
+
+def frame_pools(sentences: list[list[str]], lang: str) -> tuple[list[Fragment], list[Fragment]]:
+    """Role phrases (a role noun and its modifiers) and person names (PROPN with flat parts)."""
+    from quotes.lexicon import get_lexicon
+
+    roles_lex = get_lexicon(lang).role_nouns
+    roles, names = [], []
+    for sent in sentences:
+        rows = [l.split("\t") for l in sent if not l.startswith("#")]
+        words = [r for r in rows if "-" not in r[0]]
+        for r in words:
+            # a singular role noun: the frames' verbs are singular (« a déclaré le ministre »)
+            if r[3] == "NOUN" and r[2].lower() in roles_lex and "Number=Plur" not in r[5] \
+                    and not r[7].startswith(("compound", "flat")):
+                f = _fragment(rows, r[0], lambda c: c[7] not in FRAGMENT_SKIP)
+                # a French role phrase opens with its article (« le secrétaire à la Défense »); a
+                # name right after the noun (« le juge Hervé Stéphan ») makes it a named phrase
+                words_f = [x for x in f.rows if "-" not in x[0]] if f else []
+                head_i = next((i for i, x in enumerate(words_f) if x[6] == "0"), 0)
+                if f and len(words_f) >= 2 and (lang != "fr" or words_f[0][3] == "DET") \
+                        and words_f[0][1][:1].islower() \
+                        and not (head_i + 1 < len(words_f) and words_f[head_i + 1][3] == "PROPN"):
+                    roles.append(f)
+            elif r[3] == "PROPN" and r[7] in ("nsubj", "obj", "appos", "obl", "nmod") and r[1][:1].isupper():
+                f = _fragment(rows, r[0], lambda c: c[7].startswith("flat"))
+                # a person's name: two or three capitalised words, no digits (« Curtiss XP-62 » is not one)
+                if f and 2 <= len(f.rows) <= 3 and all(x[1][:1].isupper() and x[1].isalpha() for x in f.rows):
+                    names.append(f)
+    return roles, names
+
+
+def attribution_frame(quote: list[str] | None, role: Fragment, name: Fragment, lang: str,
+                      rng: random.Random) -> list[str]:
+    """One synthetic sentence: the quote (a treebank sentence, or the placeholder if None), a comma,
+    the cue, then « ROLE, NAME » or « NAME, ROLE » (English also « NAME, ROLE, said »)."""
+    from quotes.lexicon import get_lexicon
+
+    rows: list[list[str]] = []
+
+    def add(form, lemma, upos, xpos="_", feats="_", space=True) -> int:
+        rows.append([str(len([r for r in rows if "-" not in r[0]]) + 1), form, lemma, upos, xpos, feats,
+                     "0", "_", "_", "_" if space else "SpaceAfter=No"])
+        return len(rows) - 1  # index of the row
+
+    def add_fragment(f: Fragment) -> int:
+        base = len([r for r in rows if "-" not in r[0]])
+        head_at = None
+        for r in f.rows:
+            new = list(r)
+            if "-" in r[0]:
+                a, b = map(int, r[0].split("-"))
+                new[0] = f"{a + base}-{b + base}"
+            else:
+                new[0] = str(int(r[0]) + base)
+                if r[6] == "0":
+                    head_at = len(rows)
+                else:
+                    new[6] = str(int(r[6]) + base)
+            rows.append(new)
+        return head_at
+
+    def link(i: int, head_i: int, deprel: str) -> None:
+        rows[i][6], rows[i][7] = rows[head_i][0], deprel
+
+    open_mark, close_mark = ("«", "»") if lang == "fr" else ("“", "”") if rng.random() < 0.5 else ('"', '"')
+    spaced = lang == "fr"
+    q_open = add(open_mark, open_mark, "PUNCT", "``" if lang == "en" else "_", space=spaced)
+    if quote is None:
+        placeholder = get_lexicon(lang).placeholder
+        q_root = add(placeholder, placeholder.lower(), "INTJ", "UH" if lang == "en" else "_",
+                     space=spaced or lang == "fr")
+        if lang == "en":
+            link(add(",", ",", "PUNCT", ",", space=False), q_root, "punct")
+    else:
+        words = [l.split("\t") for l in quote if not l.startswith("#")]
+        if words and "-" not in words[-1][0] and words[-1][3] == "PUNCT" and words[-1][1] in ".!?…":
+            words = words[:-1]  # the quote's own final point gives way to the comma
+        start = len(rows)
+        for r in words:
+            new = list(r)
+            if "-" in r[0]:
+                a, b = map(int, r[0].split("-"))
+                new[0] = f"{a + 1}-{b + 1}"
+            else:
+                new[0] = str(int(r[0]) + 1)
+                new[6] = str(int(r[6]) + 1) if r[6] != "0" else "0"
+            rows.append(new)
+        q_root = next(i for i in range(start, len(rows)) if "-" not in rows[i][0] and rows[i][6] == "0")
+        rows[-1][9] = set_space_after(rows[-1][9], spaced)
+        if lang == "en":
+            comma = add(",", ",", "PUNCT", ",", space=False)
+            link(comma, q_root, "punct")
+    q_close = add(close_mark, close_mark, "PUNCT", "''" if lang == "en" else "_", space=lang == "en")
+    link(q_open, q_root, "punct")
+    link(q_close, q_root, "punct")
+    if lang == "fr":
+        comma = add(",", ",", "PUNCT", space=True)
+    tense = "past" if rng.random() < 0.7 else "present"
+    form, lemma = rng.choice(CUE_FORMS[lang][tense])
+    feats, xpos = FEATS[(lang, tense)], XPOS.get((lang, tense), "_")
+    order = rng.choice(["role_name", "name_role"] + (["name_role_said"] if lang == "en" else []))
+    if order == "name_role_said":  # "…," Lloyd Austin, the defense secretary, said.
+        subj = add_fragment(name)
+        c1 = add(",", ",", "PUNCT", ",")
+        appos = add_fragment(role)
+        c2 = add(",", ",", "PUNCT", ",")
+        cue = add(form, lemma, "VERB", xpos, feats, space=False)
+        link(c2, appos, "punct")
+    else:
+        aux = add("a", "avoir", "AUX", "_", FEATS[("fr", "present")]) if lang == "fr" and tense == "past" else None
+        cue = add(form, lemma, "VERB", xpos, feats)
+        if aux is not None:
+            link(aux, cue, "aux:tense")
+        subj = add_fragment(role if order == "role_name" else name)
+        rows[-1][9] = set_space_after(rows[-1][9], False)
+        c1 = add(",", ",", "PUNCT", ",")
+        appos = add_fragment(name if order == "role_name" else role)
+        rows[-1][9] = set_space_after(rows[-1][9], False)
+    link(c1, appos, "punct")
+    end = add(".", ".", "PUNCT", "." if lang == "en" else "_", space=True)
+    link(subj, cue, "nsubj")
+    link(appos, subj, "appos")
+    # spaces: no space before the commas and the final point (a multi-word token's row holds it)
+    token_of = {}
+    for r in rows:
+        if "-" in r[0]:
+            a, b = map(int, r[0].split("-"))
+            token_of.update({str(i): r for i in range(a, b + 1)})
+    for i, r in enumerate(rows):
+        if i + 1 < len(rows) and rows[i + 1][1] in (",", ".") and "-" not in r[0]:
+            holder = token_of.get(r[0], r)
+            holder[9] = set_space_after(holder[9], False)
+    if lang == "fr":  # the cue is an insert in the quote's clause; the quote is the root
+        link(cue, q_root, "parataxis:insert")
+        link(comma, cue, "punct")
+        link(end, q_root, "punct")
+    else:  # the quote is the cue's clausal complement; the cue is the root
+        rows[q_root][6], rows[q_root][7] = rows[cue][0], "ccomp"
+        rows[cue][6], rows[cue][7] = "0", "root"
+        link(end, cue, "punct")
+    rows[q_root if lang == "fr" else cue][7] = "root"
+    rows[-1][9] = "_"
+    lines = ["\t".join(r) for r in rows]
+    return [f"# text = {rebuild_text(lines)}", *lines]
+
+
+def frames(sentences: list[list[str]], lang: str, rng: random.Random) -> list[list[str]]:
+    """FRAME_RATIO × len(sentences) attribution frames, half of them around the placeholder."""
+    roles, names = frame_pools(sentences, lang)
+    short = [s for s in sentences if 4 <= sum(1 for l in s if l[:1].isdigit() and "-" not in l.split("\t")[0]) <= 30]
+    out = []
+    for _ in range(int(len(sentences) * FRAME_RATIO)):
+        quote = rng.choice(short) if rng.random() < 0.5 else None
+        out.append(attribution_frame(quote, rng.choice(roles), rng.choice(names), lang, rng))
+    return out
+
+
 def compose(lang: str, ud: Path, udbase: Path, seed: int = 1) -> dict[str, int]:
     """Write UDBASE/<treebank>/<short>-ud-{train,dev,test}.conllu; return sentence counts."""
     rng = random.Random(seed)
@@ -256,10 +489,12 @@ def compose(lang: str, ud: Path, udbase: Path, seed: int = 1) -> dict[str, int]:
                 raise SystemExit(f"missing treebank file: {ud / treebank}/*-ud-{source_split}.conllu")
             sentences += select(read_conllu(files[0]), span)
         if split == "train":
+            plain = sentences
             sentences = [
                 wrap_in_quotes(s, rng.choice(QUOTE_STYLES[lang])) if rng.random() < QUOTE_AUGMENT_RATIO else s
                 for s in sentences
             ]
+            sentences += frames(plain, lang, random.Random(seed + 1))
         text = "\n\n".join("\n".join(s) for s in sentences) + "\n\n"
         (folder / f"{SHORT[lang]}-ud-{split}.conllu").write_text(text, encoding="utf-8")
         counts[split] = len(sentences)
