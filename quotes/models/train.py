@@ -497,7 +497,9 @@ def compose(lang: str, ud: Path, udbase: Path, seed: int = 1) -> dict[str, int]:
                 wrap_in_quotes(s, rng.choice(QUOTE_STYLES[lang])) if rng.random() < QUOTE_AUGMENT_RATIO else s
                 for s in sentences
             ]
-            sentences += frames(plain, lang, random.Random(seed + 1))
+            added = frames(plain, lang, random.Random(seed + 1))
+            sentences += added
+            counts["frames"] = len(added)
         text = "\n\n".join("\n".join(s) for s in sentences) + "\n\n"
         (folder / f"{SHORT[lang]}-ud-{split}.conllu").write_text(text, encoding="utf-8")
         counts[split] = len(sentences)
@@ -635,6 +637,7 @@ def main(argv: list[str] | None = None) -> None:
                              for t, s, f in parts] for split, parts in SOURCES[lang].items()},
             "sentences": composed[lang],
             "quote_augmentation": {"ratio": QUOTE_AUGMENT_RATIO, "styles": QUOTE_STYLES[lang]},
+            "attribution_frames": {"ratio": FRAME_RATIO, "added_to_train": composed[lang].get("frames", 0)},
             "training_command": f"python -m quotes.models.train --lang {lang} --ud ../shared/ud",
             "models": {**manifest.get("models", {}), **files},
             "total_bytes": sum((out / f["file"]).stat().st_size
