@@ -58,14 +58,14 @@ def _check_tree(sentence):
 
 
 def test_role_phrases_keep_their_complement_and_names_their_parts():
-    roles, names = train.frame_pools([ROLE_SENT, NAME_SENT], "fr")
+    roles, names, _ = train.frame_pools([ROLE_SENT, NAME_SENT], "fr")
     assert [[r[1] for r in f.rows] for f in roles] == [["le", "secrétaire", "à", "la", "Défense"]]
     assert [[r[1] for r in f.rows] for f in names] == [["Lloyd", "Austin"]]
     assert [r[6] for r in roles[0].rows] == ["2", "0", "5", "5", "2"]
 
 
 def test_french_frame_role_then_name():
-    roles, names = train.frame_pools([ROLE_SENT, NAME_SENT], "fr")
+    roles, names, _ = train.frame_pools([ROLE_SENT, NAME_SENT], "fr")
     rng = random.Random(0)
     while True:  # a frame with the role first and a past tense cue
         frame = train.attribution_frame(QUOTE_SENT, roles[0], names[0], "fr", rng)
