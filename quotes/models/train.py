@@ -250,7 +250,7 @@ def wrap_in_quotes(sent: list[str], style: tuple[str, str, bool]) -> list[str]:
 # quote) followed by a cue verb, its inverted subject, and an apposition, each tree built with the
 # treebank's own convention (French: the cue is parataxis:insert of the quote's root; English: the
 # quote is ccomp of the cue, the root). Role phrases and names are cut from the training trees.
-FRAME_RATIO = 0.08  # about one frame per 12 training sentences
+FRAME_RATIO = 0.08  # with --frames: about one frame per 12 training sentences (the shipped parser has none)
 # A parser trained on frames whose subject always came right after the cue took « au Laos » in
 # « a déclaré au Laos le secrétaire… » and « mardi » for subjects (12 fixtures broke): frames now
 # put an adverbial there (French) and at the end, both hung on the cue.
@@ -495,12 +495,12 @@ def attribution_frame(quote: list[str] | None, role: Fragment, name: Fragment, l
     return [f"# text = {rebuild_text(lines)}", *lines]
 
 
-def frames(sentences: list[list[str]], lang: str, rng: random.Random) -> list[list[str]]:
-    """FRAME_RATIO × len(sentences) attribution frames, half of them around the placeholder."""
+def frames(sentences: list[list[str]], lang: str, rng: random.Random, ratio: float = FRAME_RATIO) -> list[list[str]]:
+    """ratio × len(sentences) attribution frames, half of them around the placeholder."""
     roles, names, adverbials = frame_pools(sentences, lang)
     short = [s for s in sentences if 4 <= sum(1 for l in s if l[:1].isdigit() and "-" not in l.split("\t")[0]) <= 30]
     out = []
-    for _ in range(int(len(sentences) * FRAME_RATIO)):
+    for _ in range(int(len(sentences) * ratio)):
         quote = rng.choice(short) if rng.random() < 0.5 else None
         role, name = rng.choice(roles), rng.choice(names)
         # French news puts a time or place between the cue and its subject (« a déclaré mardi le
@@ -511,7 +511,7 @@ def frames(sentences: list[list[str]], lang: str, rng: random.Random) -> list[li
     return out
 
 
-def compose(lang: str, ud: Path, udbase: Path, seed: int = 1) -> dict[str, int]:
+def compose(lang: str, ud: Path, udbase: Path, seed: int = 1, frame_ratio: float = 0.0) -> dict[str, int]:
     """Write UDBASE/<treebank>/<short>-ud-{train,dev,test}.conllu; return sentence counts."""
     rng = random.Random(seed)
     folder = udbase / TREEBANK[lang]
@@ -530,7 +530,7 @@ def compose(lang: str, ud: Path, udbase: Path, seed: int = 1) -> dict[str, int]:
                 wrap_in_quotes(s, rng.choice(QUOTE_STYLES[lang])) if rng.random() < QUOTE_AUGMENT_RATIO else s
                 for s in sentences
             ]
-            added = frames(plain, lang, random.Random(seed + 1))
+            added = frames(plain, lang, random.Random(seed + 1), frame_ratio) if frame_ratio else []
             sentences += added
             counts["frames"] = len(added)
         text = "\n\n".join("\n".join(s) for s in sentences) + "\n\n"
@@ -616,6 +616,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=2, help="training jobs at a time (one thread each)")
     ap.add_argument("--budget-scale", type=float, default=1.0, help="multiply every time budget")
     ap.add_argument("--models", default=",".join(MODELS), help="comma-separated subset to train")
+    ap.add_argument("--frames", type=float, nargs="?", const=FRAME_RATIO, default=0.0, metavar="RATIO",
+                    help=f"add synthetic attribution frames to the training set (RATIO of its sentences; "
+                         f"{FRAME_RATIO} without a value). The shipped models were trained without them")
     ap.add_argument("--resume", action="store_true",
                     help="go on training from the checkpoints left in --work (depparse keeps one); its "
                          "minutes are added to those in the manifest")
@@ -628,7 +631,7 @@ def main(argv: list[str] | None = None) -> None:
     started = {lang: time.time() for lang in args.lang}
     composed, jobs = {}, []
     for lang in args.lang:
-        composed[lang] = compose(lang, args.ud.resolve(), work / "ud")
+        composed[lang] = compose(lang, args.ud.resolve(), work / "ud", frame_ratio=args.frames)
         log = work / f"{lang}.log"
         for model in models:
             prep = [sys.executable, "-m", *PREPARE[model][:1], TREEBANK[lang], *PREPARE[model][1:]]
@@ -670,7 +673,7 @@ def main(argv: list[str] | None = None) -> None:
                              for t, s, f in parts] for split, parts in SOURCES[lang].items()},
             "sentences": composed[lang],
             "quote_augmentation": {"ratio": QUOTE_AUGMENT_RATIO, "styles": QUOTE_STYLES[lang]},
-            "attribution_frames": {"ratio": FRAME_RATIO, "added_to_train": composed[lang].get("frames", 0)},
+            "attribution_frames": {"ratio": args.frames, "added_to_train": composed[lang].get("frames", 0)},
             "training_command": f"python -m quotes.models.train --lang {lang} --ud ../shared/ud",
             "models": {**manifest.get("models", {}), **files},
             "total_bytes": sum((out / f["file"]).stat().st_size
