@@ -94,6 +94,10 @@ def _has_case(s: Sentence, w: Word) -> bool:
 def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) -> Word | None:
     """The head word of the speaker of a cue verb."""
     kids = [c for c in s.children(verb) if c.quote is None]
+    # « La ministre … a pour sa part évoqué »: with words between the auxiliary and the participle,
+    # the parser may hang the subject on the auxiliary
+    kids += [g for a in kids if a.deprel.startswith("aux") for g in s.children(a)
+             if g.quote is None and g.deprel in lex.deprels["subject"]]
     # the passive agent: « qualifiée de … par l'ONG », "was called … by the group"
     for c in kids:
         if c.deprel == "obl:agent" and _nominal(c, lex):
@@ -324,7 +328,9 @@ def cue_after_quote(ctx: Context) -> Found | None:
                 # « Les Ukrainiens « … », a-t-il ajouté »: the speaker stands after the quote
                 speaker = positional_speaker(ctx.closing, w, True, ctx.lex)
             return _found(ctx, "cue_after_quote", 0.9, w, speaker, ctx.closing)
-        if w.upos == "VERB" and w.lemma.lower() not in ctx.lex.auxiliaries and w.lemma.lower() not in ctx.lex.catenative_verbs:
+        if w.upos == "VERB" and w.lemma.lower() not in ctx.lex.auxiliaries and w.lemma.lower() not in ctx.lex.catenative_verbs \
+                and not w.deprel.startswith("acl"):  # "a senior official who spoke on condition of
+            # anonymity told": a relative clause inside the subject phrase is no clause of its own
             return None  # another verb: the cue would belong to another clause (but « a-t-il fini
             # par reconnaître », "she went on to say": that verb only leads to the cue)
     return None
