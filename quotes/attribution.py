@@ -102,7 +102,15 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     for c in kids:
         if c.deprel == "obl:agent" and _nominal(c, lex):
             return c
-    # the subject, as the parse says (a relative pronoun points to its antecedent)
+    # the subject, as the parse says (a relative pronoun points to its antecedent). A verb has one
+    # subject: when the parser gives it several before it ("Lagos Port Authority managing director
+    # Ifeoma Okonkwo said", three nsubj), the nearest, a role noun, heads the phrase the others
+    # belong to — unless a comma sets them apart ("Ann Hughes, the company's chairwoman, said": a
+    # name and its apposition); "Mr. Hughes" (two nsubj, no role) keeps its honorific
+    before = [c for c in kids if c.deprel in lex.deprels["subject"] and c.start < verb.start and _nominal(c, lex)]
+    if len(before) > 1 and before[-1].lemma.lower() in lex.role_nouns \
+            and not any(w.text == "," for w in s.words[before[0].id:before[-1].id - 1]):
+        kids = [c for c in kids if c not in before[:-1]]
     for c in kids:
         if c.start > verb.start and any(x.upos == "SCONJ" for x in s.words[verb.id:c.id - 1]):
             continue  # « et rappelé que l'entreprise avait été … »: the subject of the clause it reports

@@ -1,0 +1,42 @@
+"""Attribution rules on hand-built parses: the parser's mistakes the rules must survive."""
+from __future__ import annotations
+
+from quotes.attribution import speaker_of
+from quotes.lexicon import get_lexicon
+from quotes.parsing import Sentence, Word
+
+
+def _sentence(rows):
+    """(text, upos, head, deprel) rows → a Sentence with offsets as if joined by spaces."""
+    words, pos = [], 0
+    for i, (text, upos, head, deprel) in enumerate(rows, 1):
+        words.append(Word(i, text, text.lower(), upos, head, deprel, pos, pos + len(text)))
+        pos += len(text) + 1
+    return Sentence(words)
+
+
+def test_nearest_of_several_subjects_when_it_is_a_role_noun():
+    # "Lagos Port Authority managing director Ifeoma Okonkwo said": the parser gave "said" three subjects
+    s = _sentence([("Lagos", "PROPN", 8, "nsubj"), ("Port", "PROPN", 3, "compound"), ("Authority", "PROPN", 8, "nsubj"),
+                   ("managing", "VERB", 8, "ccomp"), ("director", "NOUN", 8, "nsubj"), ("Ifeoma", "PROPN", 5, "flat"),
+                   ("Okonkwo", "PROPN", 6, "flat"), ("said", "VERB", 0, "root")])
+    assert speaker_of(s, s.words[7], get_lexicon("en")).text == "director"
+
+
+def test_apposition_and_honorific_keep_the_first_subject():
+    lex = get_lexicon("en")
+    # "Ann Hughes, the chairwoman, said": a comma sets the role apart, the name is the subject
+    s = _sentence([("Ann", "PROPN", 6, "nsubj"), ("Hughes", "PROPN", 1, "flat"), (",", "PUNCT", 5, "punct"),
+                   ("the", "DET", 5, "det"), ("chairwoman", "NOUN", 6, "nsubj"), ("said", "VERB", 0, "root")])
+    assert speaker_of(s, s.words[5], lex).text == "Ann"
+    # "Mr. Hughes called": two subjects, no role noun: the first, with its honorific
+    s = _sentence([("Mr.", "PROPN", 3, "nsubj"), ("Hughes", "PROPN", 3, "nsubj"), ("called", "VERB", 0, "root")])
+    assert speaker_of(s, s.words[2], lex).text == "Mr."
+
+
+def test_subject_hung_on_the_auxiliary():
+    # « La ministre a pour sa part évoqué »: the parser hung « ministre » on « a »
+    s = _sentence([("La", "DET", 2, "det"), ("ministre", "NOUN", 3, "nsubj"), ("a", "AUX", 7, "aux:tense"),
+                   ("pour", "ADP", 6, "case"), ("sa", "DET", 6, "det"), ("part", "NOUN", 7, "obl:mod"),
+                   ("évoqué", "VERB", 0, "root")])
+    assert speaker_of(s, s.words[6], get_lexicon("fr")).text == "ministre"
