@@ -415,17 +415,7 @@ def attribution_frame(quote: list[str] | None, role: Fragment, name: Fragment, l
         words = [l.split("\t") for l in quote if not l.startswith("#")]
         if words and "-" not in words[-1][0] and words[-1][3] == "PUNCT" and words[-1][1] in ".!?…":
             words = words[:-1]  # the quote's own final point gives way to the comma
-        start = len(rows)
-        for r in words:
-            new = list(r)
-            if "-" in r[0]:
-                a, b = map(int, r[0].split("-"))
-                new[0] = f"{a + 1}-{b + 1}"
-            else:
-                new[0] = str(int(r[0]) + 1)
-                new[6] = str(int(r[6]) + 1) if r[6] != "0" else "0"
-            rows.append(new)
-        q_root = next(i for i in range(start, len(rows)) if "-" not in rows[i][0] and rows[i][6] == "0")
+        q_root = add_fragment(Fragment(words))
         rows[-1][9] = set_space_after(rows[-1][9], spaced)
         if lang == "en":
             comma = add(",", ",", "PUNCT", ",", space=False)
