@@ -139,6 +139,10 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
             keep[0] = (keep[0][0] + 2, keep[0][1])  # « L’ONG Vigilance Océans »
         if len(keep) >= 3 and regex.search(r"(?:\b(?:de|du|des|of|of the)\s|[ld]['’])$", text[max(0, keep[0][0] - 7):keep[0][0]], regex.I):
             keep = keep[1:]  # « le ministre de l’Intérieur Gérald Martin »: the complement goes
+            # « le directeur du CHU de Nantes, Philippe Cordier »: the complement goes on after a
+            # particle (« de Nantes » is no one's name)
+            while len(keep) >= 2 and text[keep[0][0]:keep[0][1]] in ("de", "du", "des", "d’", "d'", "of"):
+                keep = keep[2:]
         org_word = False
         while len(keep) >= 2 and text[keep[0][0]:keep[0][1]].lower() in lex.organization_words:
             keep, org_word = keep[1:], True  # « ONG Vigilance Océans »: the name is what follows

@@ -73,3 +73,10 @@ def test_role_after_an_elided_article():
     text = "L’avocat a plaidé, puis Hélène Marchetti a détaillé le projet."
     start = text.index("Hélène")
     assert resolution._role_near(text, start, start + len("Hélène Marchetti"), lex) is None
+
+
+def test_complement_of_a_role_after_a_particle_is_no_name():
+    # « du CHU de Nantes »: the complement goes on after « de »; « de Nantes » is no one's name
+    text = "Le directeur du CHU de Nantes, Philippe Cordier, a annoncé la fermeture de deux blocs."
+    names = [(n.text, n.organization) for n in resolution.find_names(text, get_lexicon("fr"))]
+    assert names == [("Philippe Cordier", False)]
