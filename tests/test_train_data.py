@@ -105,3 +105,20 @@ def test_quote_marks_around_a_sentence_keep_a_valid_tree():
     wrapped = train.wrap_in_quotes(QUOTE_SENT, ("«", "»", True))
     _check_tree(wrapped)
     assert wrapped[0] == "# text = « Les forces ne sont plus en tête »."
+
+
+def test_french_frame_with_a_day_between_the_cue_and_its_subject():
+    roles, names, _ = train.frame_pools([ROLE_SENT, NAME_SENT], "fr")
+    rng = random.Random(1)
+    for _ in range(200):
+        day = train.time_phrase(rng)
+        frame = train.attribution_frame(None, roles[0], names[0], "fr", rng, between=day)
+        if " a " in frame[0] and "secrétaire à la Défense, Lloyd" in frame[0]:
+            break
+    _check_tree(frame)
+    rows = _rows(frame)
+    cue = next(r for r in rows if r[3] == "VERB")
+    when = rows[int(cue[0])]  # the word right after the cue
+    assert when[1] in train.FRENCH_DAYS and (when[6], when[7]) == (cue[0], "obl:mod")
+    secretary = next(r for r in rows if r[1] == "secrétaire")
+    assert (secretary[6], secretary[7]) == (cue[0], "nsubj")
