@@ -8,11 +8,14 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+import regex
+
 from .lexicon import Lexicon
 from .mentions import NOMINAL, Mention, describe
 from .parsing import Sentence, Word
 from .spans import QuoteSpan
 
+WORDS = regex.compile(r"[\p{L}\p{M}]++(?:['’-][\p{L}\p{M}]++)*+")  # « d'après », « a-t-il », "co-founder"
 SENTENCE_PUNCT = {".", "!", "?", "…", ";"}
 CLOSING_MARKS = {'"', "»", "”", "’"}
 MAX_CUE_DISTANCE = 12  # words between a closing mark and its cue: ", a-t-il ajouté", "," the
@@ -561,6 +564,31 @@ RULES: list[Callable[[Context], Found | None]] = [
     subject_before_colon,
     speaker_of_previous_sentence,
 ]
+
+
+def may_frame(text: str, lex: Lexicon, cue_forms: frozenset[str] = frozenset()) -> bool:
+    """Whether any rule could find a frame in a sentence, judged from its words before any
+    parse. Every rule needs one of these in the sentence of the quote (or the one before it);
+    a sentence with none of them is not parsed (``extractor``), and the records stay the same.
+    ``cue_forms``: the words the lemmatizer's dictionary gives a cue verb's lemma ("commment")."""
+    # cue_before_colon, subject_before_colon, framed_by_no_one: a colon before the quote
+    if ":" in text:
+        return True
+    # framing_preposition: « Pour X, « … » », the preposition first in the sentence
+    first = WORDS.match(text)
+    if first and first.group().lower() in lex.framing_prepositions:
+        return True
+    for word in WORDS.findall(text):
+        low = word.lower().replace("’", "'")
+        # according_to: « selon », « d'après », "according to", "per", anywhere
+        if low in lex.cue_prepositions:
+            return True
+        # every other rule (and speaker_of_previous_sentence in the sentence after) needs a cue
+        # verb: a word that starts like one, or that the lemmatizer's dictionary makes one
+        for part in (low, *regex.split(r"['-]", low)):
+            if part and (lex.may_be_cue_form(part) or part in cue_forms):
+                return True
+    return False
 
 
 # ------------------------------------------------------------------ kinds and the document

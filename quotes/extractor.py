@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
-from . import attribution, frames, language, records, resolution, spans
+from . import attribution, frames, language, parsing, records, resolution, spans
 from .lexicon import SUPPORTED_LANGUAGES, UnsupportedLanguage, get_lexicon
 from .records import ErrorRecord, QuoteRecord
 
@@ -171,10 +171,27 @@ class Extractor:
             group = [p for _, p in prepared if p.lang == lang and p.to_parse]
             if not group:
                 continue
+            parser = self.parser(lang)
+            if not self.whole_document:
+                for p in group:
+                    self._skip_unframed(p, parser)
             batch = [(p.masked, p.sentences[k]) for p in group for k in p.to_parse]
-            parsed = iter(self.parser(lang).parse(batch))
+            parsed = iter(parser.parse(batch))
             for p in group:
                 p.parsed.update({k: next(parsed) for k in p.to_parse})
+
+    @staticmethod
+    def _skip_unframed(p: _Prepared, parser) -> None:
+        """Sentences in which no rule could find a frame (no cue, colon or « selon »: « toutes
+        « les traces » seront perdues ») are not parsed: they only keep their place."""
+        keep = []
+        for k in p.to_parse:
+            fs = p.sentences[k]
+            if fs.cut or attribution.may_frame(fs.text, p.lex, parser.cue_forms):
+                keep.append(k)
+            else:
+                p.parsed[k] = parsing.unparsed(p.masked, fs)
+        p.to_parse = keep
 
     def _prepare(self, doc: Document) -> _Prepared:
         text = doc.text

@@ -5,7 +5,9 @@ long quotation only slows it down and confuses it. So each long quote's content 
 by a one-word placeholder (« Oui », "Yes"), keeping its final punctuation and any incise
 (« …, explique-t-elle. … »). The masked text is cut into sentences with a regex, and only the
 sentences that hold a quote are parsed ("fast path"), then the sentence before a quote whose own
-sentences name no speaker; ``whole=True`` parses every sentence. Every masked character maps back to the original text.
+sentences name no speaker; ``whole=True`` parses every sentence. Of those, a sentence in which no
+rule could find a frame (no cue verb form, no colon, no « selon »: ``attribution.may_frame``) is
+not parsed either (``parsing.unparsed``). Every masked character maps back to the original text.
 """
 from __future__ import annotations
 

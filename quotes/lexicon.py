@@ -4,6 +4,7 @@ markers, organisation words, pronouns, dependency-label sets. The words live in
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -64,12 +65,22 @@ class Lexicon:
     first_names: dict[str, str]  # "Karen" → fem: a first name worn by one gender in the press says it
     addressee_participles: frozenset[str]  # « un cheminot interrogé », "a resident interviewed": was asked
     scare_markers: tuple[str, ...]  # « soi-disant », "so-called" before quote marks: distance, not speech
+    cue_stems: tuple[str, ...]  # « déclar », « repr »: forms of cue verbs start with one (accents stripped)
+    cue_word_forms: frozenset[str]  # « disait », "denied": forms of cue verbs, listed or inflected
 
     def is_cue_verb(self, lemma: str, form: str = "") -> bool:
         """Cue verbs are matched on lemma; the form list rescues a wrong lemma."""
         lemma = lemma.lower().removeprefix("se ").removeprefix("s'").removeprefix("s’")
         form = form.lower()
         return lemma in self.cue_verbs or form in self.cue_verb_forms or self.guess_lemma(form) in self.cue_verbs
+
+    def may_be_cue_form(self, form: str) -> bool:
+        """Whether a word could be a form of a cue verb whatever its lemma turns out to be: it
+        starts like one (« dis », « disait » ← dire; "denied" ← deny), or a list knows it ("said")."""
+        low = form.lower()
+        bare = strip_accents(low)
+        return low in self.cue_verb_forms or bare in self.cue_word_forms \
+            or bool(self.cue_stems) and bare.startswith(self.cue_stems) or self.is_cue_verb(low, low)
 
     def guess_lemma(self, form: str) -> str:
         """The lemma of a verb form the tagger did not see as one (« raconte » → raconter)."""
@@ -84,6 +95,47 @@ class Lexicon:
                 if candidate in self.cue_verbs:
                     return candidate
         return low
+
+
+def strip_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def _cue_stems(cue_verbs: frozenset[str], data: dict) -> tuple[str, ...]:
+    """The stems all forms of the cue verbs start with, where the lexicon cuts stems
+    (``cue_stem_endings``): the verb (its last word, « mettre en garde », without « s' »),
+    accents stripped, less the first ending it ends with (« reprendre » → « repr », for
+    « repris »; « maintenir » → « maint », for « maintient »), as long as two letters stay.
+    The verbs whose forms the lexicon lists (``cue_paradigms``: « dire », whose stem « di »
+    would match « directeur ») have none."""
+    endings = data.get("cue_stem_endings")
+    if not endings:
+        return ()
+    stems = set()
+    for verb in cue_verbs:
+        verb = strip_accents(verb.split()[-1].removeprefix("s'").removeprefix("s’"))
+        if verb in data.get("cue_paradigms", {}):
+            continue
+        ending = next((e for e in endings if verb.endswith(e) and len(verb) - len(e) >= 2), "")
+        stems.add(verb[:len(verb) - len(ending)])
+    return tuple(sorted(stems))
+
+
+def _cue_word_forms(cue_verbs: frozenset[str], data: dict) -> frozenset[str]:
+    """Every form of the cue verbs, where the lexicon can list them (accents stripped): the
+    ``cue_paradigms`` written out, and regular ``cue_inflections`` ("deny" → denies, denied,
+    denying; "admit" → admitted). Generous: a few forms that do not exist cost nothing."""
+    forms = {strip_accents(f) for paradigm in data.get("cue_paradigms", {}).values() for f in paradigm}
+    for verb in cue_verbs if data.get("cue_inflections") else ():
+        verb = verb.split()[-1]
+        forms.add(verb)
+        for suffix in data["cue_inflections"]:
+            forms.update({verb + suffix, verb + verb[-1] + suffix})
+            if verb.endswith("e"):
+                forms.add(verb[:-1] + suffix)
+            if verb.endswith("y"):
+                forms.update({verb[:-1] + "i" + suffix, verb[:-1] + suffix})
+    return frozenset(forms)
 
 
 @lru_cache(maxsize=None)
@@ -134,4 +186,6 @@ def get_lexicon(lang: str) -> Lexicon:
         scare_markers=tuple(w.lower() for w in data.get("scare_markers", [])),
         first_names={w.lower(): g for g, words in data.get("first_names", {}).items() for w in words},
         addressee_participles=lower("addressee_participles"),
+        cue_stems=_cue_stems(lower("cue_verbs"), data),
+        cue_word_forms=_cue_word_forms(lower("cue_verbs"), data),
     )

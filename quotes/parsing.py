@@ -159,6 +159,7 @@ class Parser:
         self.lang = lang
         self.lex = get_lexicon(lang)
         self.sentences_parsed = self.chars_parsed = 0  # what the parser has read, for benchmarks
+        self._cue_forms: frozenset[str] | None = None
         if models == "official":
             self.models: ModelSet = official_models(lang)
         else:  # "shipped", or a folder holding <lang>/manifest.json (models you retrained)
@@ -189,6 +190,19 @@ class Parser:
                 lang=lang, download_method=None, processors=",".join(PROCESSORS),
                 tokenize_no_ssplit=True, logging_level="ERROR", use_gpu=False,
             )
+
+    @property
+    def cue_forms(self) -> frozenset[str]:
+        """The words that the lemmatizer's dictionary lemmatizes as a cue verb, whatever they
+        look like ("commment" → comment): for ``attribution.may_frame``, which decides unparsed."""
+        if self._cue_forms is None:
+            try:
+                table = self.nlp.processors["lemma"].trainer.pos_dict
+            except (KeyError, AttributeError):  # another lemmatizer: the stems alone decide
+                table = {}
+            self._cue_forms = frozenset(word.lower() for entries in table.values()
+                                        for word, lemma in entries.items() if self.lex.is_cue_verb(lemma))
+        return self._cue_forms
 
     def parse(self, batch: list[tuple[Masked, FrameSentence]]) -> list[Sentence]:
         """Parse each frame sentence as one sentence; words carry original offsets."""
@@ -225,6 +239,20 @@ class Parser:
                 k += 1
             offset += len(sent.words)
         return Sentence(attach_role_appositions(split_inversions(words, self.lex), self.lex), cut=fs.cut)
+
+
+TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]++|\S")
+
+
+def unparsed(masked: Masked, fs: FrameSentence) -> Sentence:
+    """A sentence that ``attribution.may_frame`` found no frame in, not parsed: its words cut
+    by a regex, with their offsets and placeholders, and no syntax. It keeps its place among the
+    document's sentences: the sentence of its quotes, the sentence before the next quote."""
+    words = []
+    for m in TOKEN.finditer(fs.text):
+        start, end, quote = masked.to_original(fs.masked_start + m.start(), fs.masked_start + m.end())
+        words.append(Word(len(words) + 1, m.group(), m.group().lower(), "X", 0, "dep", start, end, quote))
+    return Sentence(words, cut=fs.cut)
 
 
 ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl", "obl:mod", "obl:arg", "dep")
