@@ -200,8 +200,9 @@ class Parser:
                 table = self.nlp.processors["lemma"].trainer.pos_dict
             except (KeyError, AttributeError):  # another lemmatizer: the stems alone decide
                 table = {}
-            self._cue_forms = frozenset(word.lower() for entries in table.values()
-                                        for word, lemma in entries.items() if self.lex.is_cue_verb(lemma))
+            verbs = self.lex.cue_verbs
+            self._cue_forms = frozenset(word.lower() for entries in table.values() for word, lemma in entries.items()
+                                        if lemma.lower().removeprefix("se ").removeprefix("s'") in verbs)
         return self._cue_forms
 
     def parse(self, batch: list[tuple[Masked, FrameSentence]]) -> list[Sentence]:
