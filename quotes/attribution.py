@@ -404,11 +404,15 @@ def according_to(ctx: Context) -> Found | None:
             # the phrase after the preposition: its first noun or pronoun is the speaker's head
             # (parsers often hang "according to a person familiar…" on the adjective)
             # (« selon lui », "according to them": a stressed pronoun, which elsewhere is a clitic)
+            # (not a possessive: "according to its chief meteorologist, Owen Bevan")
             target = next((x for x in s.words[w.id:w.id + 6] if (_nominal(x, ctx.lex) or _stressed_pronoun(x, ctx.lex))
-                           and x.upos != "NUM" and x.text.lower() not in ("to", "après")), None)
+                           and x.upos != "NUM" and x.text.lower() not in ("to", "après")
+                           and not x.deprel.endswith(":poss")), None)
             head = s.word(target.head) if target is not None else None
-            if target is not None and target.deprel == "compound" and _nominal(head, ctx.lex) and head.start > target.start:
-                target = head  # "a person familiar with…" with "familiar" taken for the noun the phrase hangs on
+            if target is not None and target.deprel in ("compound", "amod") and _nominal(head, ctx.lex) and head.start > target.start:
+                # "a person familiar with…" with "familiar" taken for the noun the phrase hangs on;
+                # "its chief meteorologist": a noun modifying the head noun
+                target = head
             if target is not None:
                 return _found(ctx, "according_to", 0.85, w, target, s, lemma=ctx.lex.cue_prepositions[key])
     return None

@@ -238,7 +238,9 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
         mention_words = (honor + name_words) if honor and single and honor[0].start < name_words[0].start else name_words
         if head in run and _is_capitalised(head) and (_is_org([head], lex) or _is_org(name_words, lex)) \
                 and head.text not in lex.honorifics and not role_words:
-            span = _org_extent(text, _span(core))
+            # the name stops at a comma after it: « la CFDT, majoritaire sur le site, »
+            comma = next((w for w in core if w.text == "," and w.start >= run[-1].end), None)
+            span = _org_extent(text, _span([w for w in core if comma is None or w.end <= comma.start]))
             return Mention(span, "name", name=span, type="organization", head_lemma=head.lemma.lower())
         if _is_org([head], lex) and head not in run and not any(
                 w.text.lower() in lex.role_nouns for w in words if head.end <= w.start and w.end <= run[0].start):
