@@ -107,8 +107,12 @@ def name_runs(words: list[Word], lex: Lexicon) -> list[list[Word]]:
     runs, cur = [], []
     for i, w in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is not None and nxt.start == w.start and i + 2 < len(words):
+            nxt = words[i + 2]  # « du » written, « de le » parsed: what follows the contraction
         if _is_name_word(w, lex) or w.text in lex.honorifics:
             cur.append(w)
+        elif cur and cur[-1].start == w.start and cur[-1].text.lower() in lex.name_particles:
+            cur.append(w)  # the second word of a contraction in the name: « Énergies du Ponant »
         elif cur and w.text.lower() in lex.name_particles and nxt is not None and _is_name_word(nxt, lex) \
                 and (w.text[:1].islower() or w.text in ("Le", "La", "De", "Van", "Von", "Da", "Di", "Del", "El", "Al", "Ben")):
             cur.append(w)
