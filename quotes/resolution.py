@@ -247,8 +247,9 @@ def _role_near(text: str, start: int, end: int, lex: Lexicon) -> Optional[tuple[
                 continue
         if (low in lex.determiners and not (role_words and role_words[0].group().lower() in lex.role_prepositions)) \
                 or (low in lex.stopwords and low not in lex.role_prepositions) or low in lex.cue_verb_forms or "," in window[w.end():] \
-                or "\n" in window[w.end():] or (lex.language == "en" and low.endswith("ed") and w.group()[0].islower()):
-            break
+                or "\n" in window[w.end():] or (lex.language == "en" and low.endswith("ed") and w.group()[0].islower()) \
+                or (w.group()[0].islower() and w.group().endswith(".")):
+            break  # (a lower-case word that ends the sentence before: "…for worried families. State epidemiologist")
         role_words.insert(0, w)
         if len(role_words) > 5:
             role_words = []
