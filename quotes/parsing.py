@@ -3,7 +3,11 @@ original text. One ``Parser`` per language loads its pipeline once; ``parse`` ta
 sentences of many documents at once (stanza batches them)."""
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
+import sys
+import types
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -59,6 +63,31 @@ class Sentence:
 
 BATCH_WORDS = 250  # stanza's pos/depparse batches: small batches pad less (faster) and peak lower
 CHUNK_SENTENCES = 512  # sentences handed to stanza at once: memory stays bounded on huge documents
+
+
+# Imported by stanza's modules for what parsing never does: networkx for enhanced dependency
+# graphs, requests for downloads (about 0.3 s of a 3 s cold start). Until something uses one
+# of them, a stand-in takes its place; its first use imports the real module (downloads and
+# graphs still work when asked for). (importlib's LazyLoader does not do it before Python 3.12:
+# the second ``import networkx`` already loads the module.)
+DEFERRED_IMPORTS = ("networkx", "requests")
+
+
+class _Deferred(types.ModuleType):
+    """Stands for a module not imported yet: the first attribute asked for imports it."""
+
+    def __getattr__(self, attr: str):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+def _defer_unused_imports() -> None:
+    for name in DEFERRED_IMPORTS:
+        if name not in sys.modules and importlib.util.find_spec(name) is not None:
+            stand_in = _Deferred(name)
+            stand_in.__spec__ = None  # the import system asks for it: no import yet
+            sys.modules[name] = stand_in
 
 
 @contextmanager
@@ -150,6 +179,8 @@ class Parser:
     def __init__(self, lang: str, models: str = "shipped", threads: int | None = None,
                  folder: Path | None = None):
         import torch
+
+        _defer_unused_imports()
         import stanza
 
         if threads:

@@ -100,3 +100,24 @@ def test_fast_unpickling_only_for_the_trusted_files(tmp_path):
     # outside the context torch.load is torch's own again
     with pytest.raises(Exception, match="[Ww]eights only load failed"):
         torch.load(str(trusted), weights_only=True)
+
+
+def test_modules_parsing_never_uses_are_imported_only_when_used():
+    """networkx and requests (about 0.3 s of the cold start) wait for their first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from quotes.parsing import Parser\n"
+        "p = Parser('en')\n"
+        "p.nlp('The mayor said so.')\n"
+        "print(type(sys.modules['networkx']).__name__, type(sys.modules['requests']).__name__)\n"
+        "import requests\n"
+        "from requests.adapters import HTTPAdapter\n"
+        "import networkx as nx\n"
+        "print(requests.get.__name__, HTTPAdapter.__name__, nx.MultiDiGraph.__name__,\n"
+        "      type(sys.modules['networkx']).__name__, type(sys.modules['requests']).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["_Deferred _Deferred", "get HTTPAdapter MultiDiGraph module module"]
