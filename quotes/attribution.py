@@ -114,6 +114,10 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     if len(before) > 1 and before[-1].lemma.lower() in lex.role_nouns \
             and not any(w.text == "," for w in s.words[before[0].id:before[-1].id - 1]):
         kids = [c for c in kids if c not in before[:-1]]
+    # "a measure she described as …": an active subject and a passive one on the same verb; the
+    # passive one is the object of a relative clause without its pronoun
+    if any(c.deprel == "nsubj" for c in before) and any(c.deprel == "nsubj:pass" for c in before):
+        kids = [c for c in kids if c.deprel != "nsubj:pass"]
     for c in kids:
         if c.start > verb.start and any(x.upos == "SCONJ" for x in s.words[verb.id:c.id - 1]):
             continue  # « et rappelé que l'entreprise avait été … »: the subject of the clause it reports

@@ -40,3 +40,10 @@ def test_subject_hung_on_the_auxiliary():
                    ("pour", "ADP", 6, "case"), ("sa", "DET", 6, "det"), ("part", "NOUN", 7, "obl:mod"),
                    ("évoqué", "VERB", 0, "root")])
     assert speaker_of(s, s.words[6], get_lexicon("fr")).text == "ministre"
+
+
+def test_active_subject_beats_a_passive_one():
+    # "a measure she described as …": the parser gave "described" both "measure" (nsubj:pass) and "she"
+    s = _sentence([("a", "DET", 2, "det"), ("measure", "NOUN", 4, "nsubj:pass"), ("she", "PRON", 4, "nsubj"),
+                   ("described", "VERB", 0, "root"), ("as", "ADP", 6, "case"), ("relief", "NOUN", 4, "obl")])
+    assert speaker_of(s, s.words[3], get_lexicon("en")).text == "she"
