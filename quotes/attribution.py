@@ -110,9 +110,14 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     # Ifeoma Okonkwo said", three nsubj), the nearest, a role noun, heads the phrase the others
     # belong to — unless a comma sets them apart ("Ann Hughes, the company's chairwoman, said": a
     # name and its apposition); "Mr. Hughes" (two nsubj, no role) keeps its honorific
-    before = [c for c in kids if c.deprel in lex.deprels["subject"] and c.start < verb.start and _nominal(c, lex)]
-    if len(before) > 1 and before[-1].lemma.lower() in lex.role_nouns \
-            and not any(w.text == "," for w in s.words[before[0].id:before[-1].id - 1]):
+    before = [c for c in kids if c.deprel in lex.deprels["subject"] and c.start < verb.start
+              and (_nominal(c, lex) or c.text[:1].isupper())]  # a name the tagger took for a verb
+    if len(before) > 1 and not any(w.text == "," for w in s.words[before[0].id:before[-1].id - 1]) \
+            and (before[-1].lemma.lower() in lex.role_nouns
+                 # "Her colleague Mohamed Ali Warsame said": a noun, then right after it the name it introduces
+                 or before[-2].upos == "NOUN" and before[-1].id == before[-2].id + 1 and before[-1].text[:1].isupper()):
+        if not _nominal(before[-1], lex):
+            return before[-1]
         kids = [c for c in kids if c not in before[:-1]]
     # "a measure she described as …": an active subject and a passive one on the same verb; the
     # passive one is the object of a relative clause without its pronoun

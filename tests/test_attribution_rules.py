@@ -47,3 +47,10 @@ def test_active_subject_beats_a_passive_one():
     s = _sentence([("a", "DET", 2, "det"), ("measure", "NOUN", 4, "nsubj:pass"), ("she", "PRON", 4, "nsubj"),
                    ("described", "VERB", 0, "root"), ("as", "ADP", 6, "case"), ("relief", "NOUN", 4, "obl")])
     assert speaker_of(s, s.words[3], get_lexicon("en")).text == "she"
+
+
+def test_a_noun_then_the_name_it_introduces():
+    # "Her colleague Mohamed Ali Warsame said": two subjects, the name tagged as a verb
+    s = _sentence([("Her", "PRON", 2, "nmod:poss"), ("colleague", "NOUN", 6, "nsubj"), ("Mohamed", "VERB", 6, "nsubj"),
+                   ("Ali", "PROPN", 3, "flat"), ("Warsame", "PROPN", 3, "flat"), ("said", "VERB", 0, "root")])
+    assert speaker_of(s, s.words[5], get_lexicon("en")).text == "Mohamed"
