@@ -176,6 +176,12 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
             # parser: coordinated verbs share the subject of the verb before them
             head = next((w for w in reversed(s.words[:verb.id - 1]) if w.upos == "VERB" and _has_subject(s, w, lex)),
                         head)
+        if head is not None and verb.deprel == "conj" and head.deprel == "ccomp" and head.head \
+                and any(c.deprel == "nsubj:pass" for c in s.children(head)) \
+                and any(c.deprel == "obj" for c in s.children(verb)):
+            # "X said staff had been told … and called the closures "…"" hung on "told": an active
+            # verb with an object shares no passive subject; it is the reporting clause's verb
+            head = s.word(head.head)
         if head is not None and head.id != verb.id:
             return speaker_of(s, head, lex, inverted_ok)
     if verb.deprel == "parataxis" and verb.head and _after_comma(s, verb):

@@ -54,3 +54,15 @@ def test_a_noun_then_the_name_it_introduces():
     s = _sentence([("Her", "PRON", 2, "nmod:poss"), ("colleague", "NOUN", 6, "nsubj"), ("Mohamed", "VERB", 6, "nsubj"),
                    ("Ali", "PROPN", 3, "flat"), ("Warsame", "PROPN", 3, "flat"), ("said", "VERB", 0, "root")])
     assert speaker_of(s, s.words[5], get_lexicon("en")).text == "Mohamed"
+
+
+def test_active_conjunct_does_not_take_a_passive_subject():
+    # "Whitcombe said staff had been told and called the closures …": "called" hung on "told"
+    s = _sentence([("Whitcombe", "PROPN", 2, "nsubj"), ("said", "VERB", 0, "root"), ("staff", "NOUN", 6, "nsubj:pass"),
+                   ("had", "AUX", 6, "aux"), ("been", "AUX", 6, "aux:pass"), ("told", "VERB", 2, "ccomp"),
+                   ("and", "CCONJ", 8, "cc"), ("called", "VERB", 6, "conj"), ("the", "DET", 10, "det"),
+                   ("closures", "NOUN", 8, "obj")])
+    assert speaker_of(s, s.words[7], get_lexicon("en")).text == "Whitcombe"
+    # without the object, the conjunct shares the passive subject as the parse says
+    s.words[9].deprel = "obl"
+    assert speaker_of(s, s.words[7], get_lexicon("en")).text == "staff"
