@@ -159,8 +159,10 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
             any(" " in ow and ow in name.lower() for ow in lex.organization_words) or \
             regex.search(r"(?:\b(?:la|le|les|du|au|the|a|an|un|une|des)\s|[l]['’])$", text[max(0, start - 4):start], regex.I) is not None \
             or name.split()[0].lower() in lex.time_words \
+            or (len(name.split()[0]) >= 2 and name.split()[0].isupper() and name.split()[0].isalpha()) \
             or _word_before(text, start).lower() in lex.organization_words  # « la région Grand Est »
-        # (a name after an article is a thing or a body, « la Route du Rhum », not a person)
+        # (a name after an article is a thing or a body, « la Route du Rhum », not a person; one
+        # that opens with an acronym is a body too: « SUD Santé », "NHS England")
         out.append(NameInText((start, end), name, role or _role_near(text, start, end, lex), org))
     return _with_named_organisations(text, out, lex)
 
@@ -447,8 +449,11 @@ def _named_since_latest_speaker(doc: Document, m: Mention, recent: list[Entity])
 
 
 def resolve_latter(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity], float]:
-    """« ce dernier », "the latter": the last person named before the mention."""
-    person = _latest_named_person(doc, m.span[0])
+    """« ce dernier », "the latter": the last person named before the mention; of the gender
+    that « ce » / « cette » says (« Ce dernier » after « Nadia Mansouri a rencontré le directeur »
+    is not Nadia Mansouri), where the role or first name says one."""
+    first = _text(doc, m.span).split()[0].lower()
+    person = _latest_named_person(doc, m.span[0], doc.lex.gendered_determiners.get(first, "any"))
     if person is None:
         return resolve_pronoun(doc, m, f)
     return _entity_for_name(doc, person, m), 0.85
@@ -585,9 +590,11 @@ def _first_of_latest_sentence(doc: Document, latest_first: Iterator[NameInText])
     return first
 
 
-def _latest_named_person(doc: Document, offset: int) -> Optional[NameInText]:
-    """« ce dernier », "the latter": the last person named."""
-    return next((n for n in doc.names_before(offset) if not n.organization), None)
+def _latest_named_person(doc: Document, offset: int, gender: str = "any") -> Optional[NameInText]:
+    """« ce dernier », "the latter": the last person named (whose role or first name does not
+    say the other gender)."""
+    return next((n for n in doc.names_before(offset) if not n.organization
+                 and (gender == "any" or _person_gender(doc, n.text, n.role) in ("any", gender))), None)
 
 
 def _entity_for_name(doc: Document, n: NameInText, m: Mention, kind: str = "person") -> Entity:

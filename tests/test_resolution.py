@@ -80,3 +80,20 @@ def test_complement_of_a_role_after_a_particle_is_no_name():
     text = "Le directeur du CHU de Nantes, Philippe Cordier, a annoncé la fermeture de deux blocs."
     names = [(n.text, n.organization) for n in resolution.find_names(text, get_lexicon("fr"))]
     assert names == [("Philippe Cordier", False)]
+
+
+def test_a_name_opening_with_an_acronym_is_an_organisation():
+    text = "La secrétaire départementale de SUD Santé, Nadia Mansouri, a rencontré le directeur."
+    names = [(n.text, n.organization) for n in resolution.find_names(text, get_lexicon("fr"))]
+    assert names == [("SUD Santé", True), ("Nadia Mansouri", False)]
+
+
+def test_latter_takes_the_gender_its_determiner_says():
+    lex = get_lexicon("fr")
+    text = ("Le directeur du CHU, Philippe Cordier, a parlé. La secrétaire de SUD Santé, Nadia Mansouri, "
+            "a rencontré le directeur. Ce dernier lui a promis un plan. Cette dernière a répondu.")
+    doc = Document(text, lex, resolution.find_names(text, lex))
+    masc = resolution._latest_named_person(doc, text.index("Ce dernier"), "masc")
+    fem = resolution._latest_named_person(doc, text.index("Cette dernière"), "fem")
+    assert (masc.text, fem.text) == ("Philippe Cordier", "Nadia Mansouri")
+    assert resolution._latest_named_person(doc, text.index("Ce dernier")).text == "Nadia Mansouri"
