@@ -480,7 +480,7 @@ def attribution_frame(quote: list[str] | None, role: Fragment, name: Fragment, l
         rows[q_root][6], rows[q_root][7] = rows[cue][0], "ccomp"
         rows[cue][6], rows[cue][7] = "0", "root"
         link(end, cue, "punct")
-    rows[q_root if lang == "fr" else cue][7] = "root"
+    rows[q_root if lang == "fr" else cue][7] = "root"  # (the French placeholder was added without one)
     rows[-1][9] = "_"
     lines = ["\t".join(r) for r in rows]
     return [f"# text = {rebuild_text(lines)}", *lines]
