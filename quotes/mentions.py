@@ -244,7 +244,7 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
                 and head.text not in lex.honorifics and not role_words:
             # the name stops at a comma after it: « la CFDT, majoritaire sur le site, »
             comma = next((w for w in core if w.text == "," and w.start >= run[-1].end), None)
-            span = _org_extent(text, _span([w for w in core if comma is None or w.end <= comma.start]))
+            span = org_extent(text, _span([w for w in core if comma is None or w.end <= comma.start]))
             return Mention(span, "name", name=span, type="organization", head_lemma=head.lemma.lower())
         if _is_org([head], lex) and head not in run and not any(
                 w.text.lower() in lex.role_nouns for w in words if head.end <= w.start and w.end <= run[0].start):
@@ -414,7 +414,7 @@ ORG_TAIL = regex.compile(r"(?:\s++(?:(?:de|des|du|of|for|pour)\s++|d['’])(?:la
                          r"(?:[^,.;:()«»\"\n]{0,60}?\s*+\(\p{Lu}[\p{Lu}\-]++\))?")
 
 
-def _org_extent(text: str, span: tuple[int, int]) -> tuple[int, int]:
+def org_extent(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """An organisation's name runs on over its complements and up to its acronym, where the
     parse stopped short: « Cour des comptes », « Campagne internationale … (ICBL) »."""
     m = ORG_TAIL.match(text, span[1])

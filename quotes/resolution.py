@@ -17,7 +17,7 @@ import regex
 
 from .attribution import Found
 from .lexicon import Lexicon
-from .mentions import Mention
+from .mentions import Mention, org_extent
 
 # a capitalised word or an initial ("J."); « L’administration » is an article and a noun
 CAP = r"(?!\p{Lu}['’]\p{Ll})(?:\p{Lu}\.|\p{Lu}[\p{L}'’\-]*+)"
@@ -163,6 +163,9 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
             or _word_before(text, start).lower() in lex.organization_words  # « la région Grand Est »
         # (a name after an article is a thing or a body, « la Route du Rhum », not a person; one
         # that opens with an acronym is a body too: « SUD Santé », "NHS England")
+        if org:  # « Cour des comptes », "Ontario Ministry of Labour": the name runs on over its complements
+            end = org_extent(text, (start, end))[1]
+            name = text[start:end]
         out.append(NameInText((start, end), name, role or _role_near(text, start, end, lex), org))
     return _with_named_organisations(text, out, lex)
 
@@ -460,11 +463,25 @@ def resolve_latter(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entity
 
 
 def resolve_org_ref(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]:
-    """« le groupe », "the company": the latest organisation speaker, else a new one."""
+    """« le groupe », "the company": the latest organisation speaker, else a new one. One whose
+    name holds the noun comes first, spoken or only named: « le ministère » after « le ministère
+    des Transports » is not the SNCF quoted since."""
+    head = (m.head_lemma or "").lower()
     for e in doc.by_recency():
-        if e.type == "organization":
+        if e.type == "organization" and head and head in e.name.lower().split():
             return e, 0.85
+    named = next((n for n in doc.names_before(m.span[0]) if n.organization and head and head in n.text.lower().split()), None)
+    if named is not None:
+        return _entity_for_name(doc, named, m, kind="organization"), 0.8
     phrase = _antecedent_phrase(doc, m)
+    latest = next((e for e in doc.by_recency() if e.type == "organization"), None)
+    if phrase is not None and latest is not None and latest.name not in _text(doc, phrase) \
+            and latest.last_seen < phrase[0]:
+        # « Selon la SNCF, … / Le ministère des Transports a demandé … « … », a indiqué le
+        # ministère »: the fuller phrase written since the last organisation spoke
+        return _add(doc, Entity(_text(doc, phrase), "organization", phrase, None, "any", m.head_lemma)), 0.75
+    if latest is not None:
+        return latest, 0.85
     if phrase is not None:
         return _add(doc, Entity(_text(doc, phrase), "organization", phrase, None, "any", m.head_lemma)), 0.75
     org = _first_of_latest_sentence(doc, (n for n in doc.names_before(m.span[0], by_start=True) if n.organization))
