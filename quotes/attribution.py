@@ -349,6 +349,8 @@ def cue_after_quote(ctx: Context) -> Found | None:
         if w.text.lower().replace("’", "'") in ctx.lex.cue_prepositions:
             return None  # « … », selon la SNCF, qui évoque…: the preposition is the cue (according_to)
         if is_cue(w, ctx.lex):
+            # "a senior diplomat who asked not to be named said": the relative clause's verb is not it
+            w = _cue_after_relative(ctx, w, words) or w
             speaker = speaker_of(ctx.closing, w, ctx.lex)
             if speaker is not None and speaker.start < ctx.quote.open_start:
                 # « Les Ukrainiens « … », a-t-il ajouté »: the speaker stands after the quote
@@ -359,6 +361,20 @@ def cue_after_quote(ctx: Context) -> Found | None:
             # anonymity told": a relative clause inside the subject phrase is no clause of its own
             return None  # another verb: the cue would belong to another clause (but « a-t-il fini
             # par reconnaître », "she went on to say": that verb only leads to the cue)
+    return None
+
+
+def _cue_after_relative(ctx: Context, w: Word, words: list[Word]) -> Word | None:
+    """The cue verb after a cue verb opened by a relative pronoun ("who asked not to be named
+    said", « qui a demandé l'anonymat, a confié »), in the same stretch: the later one reports."""
+    prev = ctx.closing.word(w.id - 1)
+    if prev is None or prev.text.lower() not in ctx.lex.relative_pronouns:
+        return None
+    for x in words[words.index(w) + 1:MAX_CUE_DISTANCE]:
+        if x.quote is not None or x.text in SENTENCE_PUNCT:
+            return None
+        if is_cue(x, ctx.lex):
+            return x
     return None
 
 
