@@ -66,7 +66,7 @@ def is_cue(w: Word, lex: Lexicon) -> bool:
         return False
     # a tagger may call a cue form a noun or adjective (« en prévenant »): the form list and the
     # participle ending say it is the verb
-    return w.quote is None and w.upos in ("VERB", "AUX", "NOUN", "ADJ", "PROPN", "X") and lex.is_cue_verb(w.lemma, w.text) \
+    return w.quote is None and w.upos in ("VERB", "AUX", "NOUN", "ADJ", "ADV", "PROPN", "X") and lex.is_cue_verb(w.lemma, w.text) \
         and (w.upos in ("VERB",) or w.text.lower() in lex.cue_verb_forms or w.text.lower().endswith(lex.participle_suffixes))
 
 

@@ -67,6 +67,7 @@ class Lexicon:
     scare_markers: tuple[str, ...]  # « soi-disant », "so-called" before quote marks: distance, not speech
     cue_stems: tuple[str, ...]  # « déclar », « repr »: forms of cue verbs start with one (accents stripped)
     cue_word_forms: frozenset[str]  # « disait », "denied": forms of cue verbs, listed or inflected
+    group_quantifiers: tuple[str, ...]  # « deux », "several": they open a group of people (« Deux riverains »)
 
     def is_cue_verb(self, lemma: str, form: str = "") -> bool:
         """Cue verbs are matched on lemma; the form list rescues a wrong lemma."""
@@ -188,4 +189,5 @@ def get_lexicon(lang: str) -> Lexicon:
         addressee_participles=lower("addressee_participles"),
         cue_stems=_cue_stems(lower("cue_verbs"), data),
         cue_word_forms=_cue_word_forms(lower("cue_verbs"), data),
+        group_quantifiers=tuple(w.lower() for w in data.get("group_quantifiers", [])),
     )

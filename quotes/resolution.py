@@ -412,6 +412,12 @@ def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entit
         newcomer = _named_since_latest_speaker(doc, m, recent)
         if newcomer is not None:
             return newcomer, 0.8
+    group = _group_before(doc, m) if m.gender == "plural" else None
+    if group is not None and not any(e.last_seen > group[0] for e in recent if e.type in ("organization", "anonymous")):
+        # « Deux futurs acquéreurs … « … », ont-ils assuré »: the group of people written last
+        name = _text(doc, group)
+        known = next((e for e in recent if e.name == name), None)
+        return known or _add(doc, Entity(name, "anonymous", group, None, "plural", m.head_lemma)), 0.7
     for e in recent:
         if plural and e.type in ("organization", "anonymous", "unknown"):
             return e, 0.85
@@ -423,6 +429,29 @@ def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entit
     if person is not None:
         return _entity_for_name(doc, person, m), 0.7
     return None, 0.0
+
+
+def _group_before(doc: Document, m: Mention) -> Optional[tuple[int, int]]:
+    """The latest group of people written before a plural pronoun, since the last speaker was
+    quoted: a quantifier, at most two words, a plural noun for people (« Deux futurs acquéreurs »,
+    "Two neighbors"; not "two weeks")."""
+    if not doc.lex.group_quantifiers:
+        return None
+    recent = doc.by_recency()
+    since = max((e.last_seen for e in recent), default=0)
+    before = doc.text[max(since, m.span[0] - 1500):m.span[0]]
+    base = m.span[0] - len(before)
+    words = "|".join(regex.escape(q) for q in doc.lex.group_quantifiers)
+    found = None
+    for hit in regex.finditer(rf"\b(?i:{words})\s++(\p{{Ll}}[\p{{L}}\-]*+(?:\s++\p{{Ll}}[\p{{L}}\-]*+){{0,2}})", before):
+        # the last of up to three words that is a plural noun for people: « Deux futurs acquéreurs »
+        for w in reversed(list(regex.finditer(r"\S++", hit.group(1)))):
+            noun = w.group().lower()
+            if noun[-1:] in ("s", "x") and (noun[:-1] in doc.lex.role_nouns or noun in doc.lex.anonymous_heads
+                                            or noun[:-1] in doc.lex.anonymous_heads):
+                found = (base + hit.start(), base + hit.start(1) + w.end())
+                break
+    return found
 
 
 def _named_since_latest_speaker(doc: Document, m: Mention, recent: list[Entity]) -> Optional[Entity]:

@@ -97,3 +97,15 @@ def test_latter_takes_the_gender_its_determiner_says():
     fem = resolution._latest_named_person(doc, text.index("Cette dernière"), "fem")
     assert (masc.text, fem.text) == ("Philippe Cordier", "Nadia Mansouri")
     assert resolution._latest_named_person(doc, text.index("Ce dernier")).text == "Nadia Mansouri"
+
+
+def test_a_plural_pronoun_finds_the_group_of_people_written_last():
+    lex = get_lexicon("fr")
+    text = "Le maire, Philippe Grandjean, s'est dit partagé. Deux futurs acquéreurs ne cachaient pas leur inquiétude. Ils"
+    doc = Document(text, lex, resolution.find_names(text, lex))
+    mention = resolution.Mention((len(text) - 3, len(text)), "pronoun", head_lemma="ils", gender="plural")
+    group = resolution._group_before(doc, mention)
+    assert text[group[0]:group[1]] == "Deux futurs acquéreurs"
+    text = "Il y a deux semaines, Philippe Grandjean a parlé. Ils"  # weeks are no people
+    doc = Document(text, lex, resolution.find_names(text, lex))
+    assert resolution._group_before(doc, resolution.Mention((len(text) - 3, len(text)), "pronoun", gender="plural")) is None
