@@ -412,7 +412,7 @@ def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entit
         newcomer = _named_since_latest_speaker(doc, m, recent)
         if newcomer is not None:
             return newcomer, 0.8
-    group = _group_before(doc, m) if m.gender == "plural" else None
+    group = _group_before(doc, m, recent) if m.gender == "plural" else None
     if group is not None and not any(e.last_seen > group[0] for e in recent if e.type in ("organization", "anonymous")):
         # « Deux futurs acquéreurs … « … », ont-ils assuré »: the group of people written last
         name = _text(doc, group)
@@ -431,13 +431,12 @@ def resolve_pronoun(doc: Document, m: Mention, f: Found) -> tuple[Optional[Entit
     return None, 0.0
 
 
-def _group_before(doc: Document, m: Mention) -> Optional[tuple[int, int]]:
+def _group_before(doc: Document, m: Mention, recent: list[Entity]) -> Optional[tuple[int, int]]:
     """The latest group of people written before a plural pronoun, since the last speaker was
-    quoted: a quantifier, at most two words, a plural noun for people (« Deux futurs acquéreurs »,
-    "Two neighbors"; not "two weeks")."""
+    quoted (``recent``: the speakers, latest first): a quantifier, at most two words, a plural noun
+    for people (« Deux futurs acquéreurs », "Two neighbors"; not "two weeks")."""
     if not doc.lex.group_quantifiers:
         return None
-    recent = doc.by_recency()
     since = max((e.last_seen for e in recent), default=0)
     before = doc.text[max(since, m.span[0] - 1500):m.span[0]]
     base = m.span[0] - len(before)
@@ -496,23 +495,21 @@ def resolve_org_ref(doc: Document, m: Mention, f: Found) -> tuple[Entity, float]
     name holds the noun comes first, spoken or only named: « le ministère » after « le ministère
     des Transports » is not the SNCF quoted since."""
     head = (m.head_lemma or "").lower()
-    for e in doc.by_recency():
-        if e.type == "organization" and head and head in e.name.lower().split():
+    organizations = [e for e in doc.by_recency() if e.type == "organization"]
+    for e in organizations:
+        if head and head in e.name.lower().split():
             return e, 0.85
     named = next((n for n in doc.names_before(m.span[0]) if n.organization and head and head in n.text.lower().split()), None)
     if named is not None:
         return _entity_for_name(doc, named, m, kind="organization"), 0.8
     phrase = _antecedent_phrase(doc, m)
-    latest = next((e for e in doc.by_recency() if e.type == "organization"), None)
-    if phrase is not None and latest is not None and latest.name not in _text(doc, phrase) \
-            and latest.last_seen < phrase[0]:
-        # « Selon la SNCF, … / Le ministère des Transports a demandé … « … », a indiqué le
-        # ministère »: the fuller phrase written since the last organisation spoke
+    latest = organizations[0] if organizations else None
+    # the fuller phrase, unless an organisation spoke since it was written (« Selon la SNCF, … /
+    # Le ministère des Transports a demandé … « … », a indiqué le ministère »: the ministry)
+    if phrase is not None and (latest is None or latest.name not in _text(doc, phrase) and latest.last_seen < phrase[0]):
         return _add(doc, Entity(_text(doc, phrase), "organization", phrase, None, "any", m.head_lemma)), 0.75
     if latest is not None:
         return latest, 0.85
-    if phrase is not None:
-        return _add(doc, Entity(_text(doc, phrase), "organization", phrase, None, "any", m.head_lemma)), 0.75
     org = _first_of_latest_sentence(doc, (n for n in doc.names_before(m.span[0], by_start=True) if n.organization))
     if org is not None:
         return _entity_for_name(doc, org, m, kind="organization"), 0.7

@@ -104,8 +104,9 @@ def test_a_plural_pronoun_finds_the_group_of_people_written_last():
     text = "Le maire, Philippe Grandjean, s'est dit partagé. Deux futurs acquéreurs ne cachaient pas leur inquiétude. Ils"
     doc = Document(text, lex, resolution.find_names(text, lex))
     mention = resolution.Mention((len(text) - 3, len(text)), "pronoun", head_lemma="ils", gender="plural")
-    group = resolution._group_before(doc, mention)
+    group = resolution._group_before(doc, mention, doc.by_recency())
     assert text[group[0]:group[1]] == "Deux futurs acquéreurs"
     text = "Il y a deux semaines, Philippe Grandjean a parlé. Ils"  # weeks are no people
     doc = Document(text, lex, resolution.find_names(text, lex))
-    assert resolution._group_before(doc, resolution.Mention((len(text) - 3, len(text)), "pronoun", gender="plural")) is None
+    mention = resolution.Mention((len(text) - 3, len(text)), "pronoun", gender="plural")
+    assert resolution._group_before(doc, mention, doc.by_recency()) is None
