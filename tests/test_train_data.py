@@ -122,3 +122,47 @@ def test_french_frame_with_a_day_between_the_cue_and_its_subject():
     assert when[1] in train.FRENCH_DAYS and (when[6], when[7]) == (cue[0], "obl:mod")
     secretary = next(r for r in rows if r[1] == "secrétaire")
     assert (secretary[6], secretary[7]) == (cue[0], "nsubj")
+
+
+def test_a_role_after_a_name_may_drop_its_article():
+    roles, _, _ = train.frame_pools([ROLE_SENT, NAME_SENT], "fr")
+    bare = train.without_article(roles[0])
+    assert [(r[0], r[1], r[6]) for r in bare.rows] == [
+        ("1", "secrétaire", "0"), ("2", "à", "4"), ("3", "la", "4"), ("4", "Défense", "1")]
+    # a phrase that does not open with an article has none to drop
+    assert train.without_article(bare) is None
+    # name first, role without its article: « a précisé Lloyd Austin, secrétaire à la Défense. »
+    rng = random.Random(0)
+    for _ in range(400):
+        frame = train.attribution_frame(None, roles[0], train.frame_pools([NAME_SENT], "fr")[1][0], "fr", rng)
+        if frame[0].endswith("Lloyd Austin, secrétaire à la Défense."):
+            break
+    _check_tree(frame)
+    rows = {r[1]: r for r in _rows(frame)}
+    cue = next(r for r in _rows(frame) if r[3] == "VERB")
+    assert (rows["Lloyd"][6], rows["Lloyd"][7]) == (cue[0], "nsubj")
+    assert (rows["secrétaire"][6], rows["secrétaire"][7]) == (rows["Lloyd"][0], "appos")
+    assert (rows["Défense"][6], rows["Défense"][7]) == (rows["secrétaire"][0], "nmod")
+
+
+def test_honorific_names_follow_sequoia():
+    _, names, _ = train.frame_pools([NAME_SENT], "fr")
+    seen = set()
+    rng = random.Random(0)
+    for _ in range(60):
+        f = train.honorific_name(names, rng)
+        seen.add(tuple((r[0], r[1], r[3], r[6], r[7]) for r in f.rows))
+    assert (("1", "M.", "NOUN", "0", "nsubj"), ("2", "Austin", "PROPN", "1", "nmod")) in seen
+    # « Mme Le Bihan »: the particle is the surname's first word
+    assert (("1", "Mme", "NOUN", "0", "nsubj"), ("2", "Le", "PROPN", "1", "nmod"),
+            ("3", "Austin", "PROPN", "2", "flat:name")) in seen
+
+
+def test_only_a_time_or_a_source_closes_a_frame():
+    place = train.Fragment([["1", "dans", "dans", "ADP", "_", "_", "3", "case", "_", "_"],
+                            ["2", "la", "le", "DET", "_", "_", "3", "det", "_", "_"],
+                            ["3", "Drôme", "Drôme", "PROPN", "_", "_", "0", "obl:mod", "_", "_"]])
+    release = train.Fragment([["1", "dans", "dans", "ADP", "_", "_", "3", "case", "_", "_"],
+                              ["2", "un", "un", "DET", "_", "_", "3", "det", "_", "_"],
+                              ["3", "communiqué", "communiqué", "NOUN", "_", "_", "0", "obl:mod", "_", "_"]])
+    assert train.closing_phrases([place, release], "fr") == [release]

@@ -257,6 +257,29 @@ FRAME_RATIO = 0.08  # with --frames: about one frame per 12 training sentences (
 # on the cue.
 BETWEEN_RATIO = 0.4
 AFTER_RATIO = 0.3
+# The full v3 run (adverbials of any kind at the end) learned that whatever follows the apposition
+# hangs on the cue, and cut roles short (« Jean-Marc Delaunay, éleveur *dans la Drôme* »): the
+# phrase that closes a frame after a comma is now what news puts there, a time or a source
+# (« , mardi », « , dans un communiqué », ", in a statement"), the adverbials whose head is one of
+# these lemmas (French also time_phrase).
+CLOSING_HEADS = {
+    "fr": {"communiqué", "conférence", "entretien", "interview", "presse", "journaliste", "radio",
+           "télévision", "antenne", "micro", "réunion", "audience", "point", "déclaration", "discours",
+           "lettre", "message", "tribune", "séance", "débat", "émission", "matin", "soir", "semaine",
+           "jour", "week-end", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+           "hier", "veille", "lendemain"},
+    "en": {"statement", "interview", "conference", "reporter", "briefing", "television", "radio", "call",
+           "email", "letter", "speech", "hearing", "meeting", "session", "show", "program", "monday",
+           "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "evening",
+           "night", "week", "day", "weekend", "today", "yesterday", "afternoon"},
+}
+# French news drops the article of a role after a name (« Lloyd Austin, secrétaire à la Défense »,
+# « Julien Moreau, chef économiste chez Natixis »): the pool's roles all have one, so half of the
+# name-first French frames take the role without it (without_article).
+BARE_ROLE_RATIO = 0.5
+# « a expliqué Mme Le Bihan »: v3 read « Le » as an article and « Mme » and « Bihan » as two
+# subjects. Some French names carry a title, and some of those a particle (honorific_name).
+HONORIFIC_RATIO = 0.15
 CUE_FORMS = {  # (form, lemma, upos, xpos, feats) of the cue verbs frames use
     "fr": {
         "past": [(f, l) for f, l in [("déclaré", "déclarer"), ("affirmé", "affirmer"), ("expliqué", "expliquer"),
@@ -403,6 +426,9 @@ def attribution_frame(quote: list[str] | None, role: Fragment, name: Fragment, l
     def link(i: int, head_i: int, deprel: str) -> None:
         rows[i][6], rows[i][7] = rows[head_i][0], deprel
 
+    order = rng.choice(["role_name", "name_role"] + (["name_role_said"] if lang == "en" else []))
+    if lang == "fr" and order == "name_role" and rng.random() < BARE_ROLE_RATIO:
+        role = without_article(role) or role
     open_mark, close_mark = ("«", "»") if lang == "fr" else ("“", "”") if rng.random() < 0.5 else ('"', '"')
     spaced = lang == "fr"
     q_open = add(open_mark, open_mark, "PUNCT", "``" if lang == "en" else "_", space=spaced)
@@ -429,7 +455,6 @@ def attribution_frame(quote: list[str] | None, role: Fragment, name: Fragment, l
     tense = "past" if rng.random() < 0.7 else "present"
     form, lemma = rng.choice(CUE_FORMS[lang][tense])
     feats, xpos = FEATS[(lang, tense)], XPOS.get((lang, tense), "_")
-    order = rng.choice(["role_name", "name_role"] + (["name_role_said"] if lang == "en" else []))
     if order == "name_role_said":  # "…," Lloyd Austin, the defense secretary, said.
         subj = add_fragment(name)
         c1 = add(",", ",", "PUNCT", ",")
@@ -499,14 +524,65 @@ def time_phrase(rng: random.Random) -> Fragment:
     return Fragment(rows)
 
 
+def without_article(role: Fragment) -> Fragment | None:
+    """« secrétaire à la Défense » from « le secrétaire à la Défense »; None when the phrase does not
+    open with a one-word article that nothing else depends on."""
+    first = role.rows[0]
+    if first[0] != "1" or first[3] != "DET" or any(r[6] == "1" for r in role.rows[1:]) or len(role.rows) < 2:
+        return None
+
+    def shift(i: str) -> str:
+        return str(int(i) - 1)
+
+    rows = []
+    for r in role.rows[1:]:
+        new = list(r)
+        if "-" in r[0]:
+            new[0] = "-".join(shift(i) for i in r[0].split("-"))
+        else:
+            new[0] = shift(r[0])
+            new[6] = "0" if r[6] == "0" else shift(r[6])
+        rows.append(new)
+    return Fragment(rows)
+
+
+HONORIFICS = [("M.", "monsieur", "Gender=Masc|Number=Sing"), ("Mme", "madame", "Gender=Fem|Number=Sing")]
+PARTICLES = ("Le", "La", "Le")
+
+
+def honorific_name(names: list[Fragment], rng: random.Random) -> Fragment:
+    """« M. Dupont », « Mme Le Bihan », as Sequoia writes them: the title a NOUN heading the surname
+    (nmod); a particle is the surname's first word, the rest flat:name. The surname is the last
+    word of a name from the pool."""
+    title, lemma, feats = rng.choice(HONORIFICS)
+    surname = next(r for r in reversed(names and rng.choice(names).rows) if "-" not in r[0])[1]
+    rows = [["1", title, lemma, "NOUN", "_", feats, "0", "nsubj", "_", "_"]]
+    if rng.random() < 0.4:
+        particle = rng.choice(PARTICLES)
+        rows += [["2", particle, particle, "PROPN", "_", "_", "1", "nmod", "_", "_"],
+                 ["3", surname, surname, "PROPN", "_", "_", "2", "flat:name", "_", "_"]]
+    else:
+        rows.append(["2", surname, surname, "PROPN", "_", "_", "1", "nmod", "_", "_"])
+    return Fragment(rows)
+
+
+def closing_phrases(adverbials: list[Fragment], lang: str) -> list[Fragment]:
+    """The adverbials that may close a frame after a comma: a time or a source (CLOSING_HEADS)."""
+    def head(f: Fragment) -> list[str]:
+        return next(r for r in f.rows if r[6] == "0")
+    return [f for f in adverbials if head(f)[2].lower() in CLOSING_HEADS[lang]]
+
+
 def frames(sentences: list[list[str]], lang: str, rng: random.Random, ratio: float = FRAME_RATIO) -> list[list[str]]:
     """ratio × len(sentences) attribution frames, half of them around the placeholder."""
     roles, names, adverbials = frame_pools(sentences, lang)
+    closing = closing_phrases(adverbials, lang)
     short = [s for s in sentences if 4 <= sum(1 for l in s if l[:1].isdigit() and "-" not in l.split("\t")[0]) <= 30]
     out = []
     for _ in range(int(len(sentences) * ratio)):
         quote = rng.choice(short) if rng.random() < 0.5 else None
-        role, name = rng.choice(roles), rng.choice(names)
+        role = rng.choice(roles)
+        name = honorific_name(names, rng) if lang == "fr" and rng.random() < HONORIFIC_RATIO else rng.choice(names)
         # French news puts a time or place between the cue and its subject (« a déclaré mardi le
         # ministre »); both languages end the frame with one (", in a statement")
         between = None
@@ -514,7 +590,9 @@ def frames(sentences: list[list[str]], lang: str, rng: random.Random, ratio: flo
             # half of them a day (« a déclaré mardi le ministre », « jeudi soir »): the treebanks
             # hold few, and a parser trained without them took « mardi » for the subject
             between = time_phrase(rng) if rng.random() < 0.5 else rng.choice(adverbials)
-        after = rng.choice(adverbials) if rng.random() < AFTER_RATIO else None
+        after = None
+        if rng.random() < AFTER_RATIO and (closing or lang == "fr"):
+            after = time_phrase(rng) if lang == "fr" and (not closing or rng.random() < 0.5) else rng.choice(closing)
         out.append(attribution_frame(quote, role, name, lang, rng, between=between, after=after))
     return out
 
