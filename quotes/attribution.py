@@ -101,6 +101,11 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
     # the parser may hang the subject on the auxiliary
     kids += [g for a in kids if a.deprel.startswith("aux") for g in s.children(a)
              if g.quote is None and g.deprel in lex.deprels["subject"]]
+    # « …trois ans dont un ferme, évoquant « … » »: a participle set off by a comma takes the main
+    # clause's subject (below); a subject of its own before that comma is the parser's mistake
+    if verb.deprel.startswith(("advcl", "conj")) and verb.text.lower().endswith(lex.participle_suffixes) \
+            and _after_comma(s, verb):
+        kids = [c for c in kids if not (c.deprel in lex.deprels["subject"] and c.start < verb.start)]
     # the passive agent: « qualifiée de … par l'ONG », "was called … by the group"
     for c in kids:
         if c.deprel == "obl:agent" and _nominal(c, lex):
@@ -135,9 +140,10 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
         if c.deprel in lex.deprels["subject"] and (_nominal(c, lex) or _adjective_as_noun(s, c)) \
                 and not _fronted_participle(s, c):
             if c.text.lower() in lex.relative_pronouns:
-                if verb.deprel.startswith("acl"):
-                    head = s.word(verb.head)
-                    if c.text.lower() in lex.personal_relative_pronouns and head is not None \
+                head = s.word(verb.head) if verb.deprel.startswith("acl") else None
+                # « « … », selon la SNCF, qui évoque » hung on the quote: a quote is no antecedent
+                if head is not None and head.quote is None:
+                    if c.text.lower() in lex.personal_relative_pronouns \
                             and not _person_like(head, lex):
                         # "a source close to the negotiations, who described …" hung on the last
                         # noun: "who" means a person, the nearest person-like noun of the phrase
@@ -205,6 +211,10 @@ def speaker_of(s: Sentence, verb: Word, lex: Lexicon, inverted_ok: bool = True) 
         # "…unveiled a plan on Tuesday, promising "…"", « a salué …, tout en prévenant : « … » »
         # (a gérondif the tagger took for a noun): the main verb's subject
         head = s.word(verb.head)
+        if head is not None and head.quote is not None and head.head:
+            # « a salué …, tout en prévenant : « … » » with the participle hung on the quote it
+            # introduces: the verb the quote hangs on is the main one
+            head = s.word(head.head)
         if head is not None and head.id != verb.id:
             return speaker_of(s, head, lex, inverted_ok=False)
     return positional_speaker(s, verb, inverted_ok, lex)

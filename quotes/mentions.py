@@ -19,7 +19,7 @@ CLAUSAL = {"acl:relcl", "parataxis", "advcl", "conj", "cc", "dep", "discourse", 
 # a subject pronoun, alone or glued to its verb (« a-t-il », « dit-elle »), or a stressed one after
 # selon / according to (« selon lui », "according to them"); never the end of a name (Cyril, Fischer)
 PRONOUN_TAIL = regex.compile(r"(?i)(?:^|(?<=-))(?:il|elle|ils|elles|on|lui|eux|he|she|they|it|him|her|them)$")
-EDGE_PUNCT = ",;:()-–—\"«»“”‘’"  # and quote marks: the closing mark before "two people … said"
+EDGE_PUNCT = ",;:()-–—\"«»“”‘’.…!?"  # quote marks: the closing mark before "two people … said"; a final point
 
 
 @dataclass

@@ -270,7 +270,8 @@ class Parser:
                 words[k].head = head + offset if head else 0
                 k += 1
             offset += len(sent.words)
-        return Sentence(attach_role_appositions(split_inversions(words, self.lex), self.lex), cut=fs.cut)
+        return Sentence(attach_role_complements(attach_subject_appositions(attach_role_appositions(
+            split_inversions(words, self.lex), self.lex), self.lex), self.lex), cut=fs.cut)
 
 
 TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]++|\S")
@@ -313,6 +314,67 @@ def attach_role_appositions(words: list[Word], lex: Lexicon) -> list[Word]:
         if role is not None:
             name.head, name.deprel = role.id, "appos"
     return words
+
+
+def attach_subject_appositions(words: list[Word], lex: Lexicon) -> list[Word]:
+    """« Le promoteur, la société Énergies du Ponant, …, promet »: two subjects of one verb before
+    it, the second opening right after the comma that ends the first's phrase, are a subject and its
+    apposition (a verb has one subject). The parser sometimes gives the verb both."""
+    subjects = lex.deprels["subject"]
+    for second in words:
+        if second.deprel not in subjects or not second.head or second.quote is not None \
+                or second.upos not in ("NOUN", "PROPN") or second.start > words[second.head - 1].start:
+            continue
+        # the apposition's phrase (« la société … ») opens right after a comma
+        opens = min(w.id for w in words if _within(words, w, second))
+        comma = words[opens - 2] if opens >= 3 else None
+        if comma is None or comma.text != ",":
+            continue
+        first = next((w for w in words[:comma.id - 1] if w.head == second.head and w.deprel in subjects
+                      and w.upos in ("NOUN", "PROPN") and w.quote is None and _within(words, words[comma.id - 2], w)), None)
+        if first is not None:
+            second.head, second.deprel = first.id, "appos"
+    return words
+
+
+def attach_role_complements(words: list[Word], lex: Lexicon) -> list[Word]:
+    """« prévient Jean-Marc Delaunay, éleveur dans la Drôme. »: a prepositional phrase right after
+    a role in apposition to the cue's inverted subject, with no comma between, completes the role
+    (« chef économiste chez Natixis »). A parser that hangs it on the verb is corrected; a phrase
+    set off by a comma (« …, à l'AFP ») stays the verb's."""
+    for pp in words:
+        if pp.deprel not in ("obl", "obl:mod", "obl:arg") or not pp.head or pp.quote is not None \
+                or not any(c.head == pp.id and c.deprel == "case" for c in words):
+            continue
+        verb = words[pp.head - 1]
+        opens = min(w.id for w in words if w.upos != "PUNCT" and _within(words, w, pp))
+        if opens < 2 or verb.id >= opens or words[opens - 2].upos == "PUNCT":
+            continue  # (a comma before it: « …, devant les salariés » is the verb's)
+        # the role: a role noun in apposition whose phrase ends right before the complement
+        role = words[opens - 2]
+        while role.head and not (role.deprel == "appos" and role.upos == "NOUN"
+                                 and (role.lemma.lower() in lex.role_nouns or role.text.lower() in lex.role_nouns)):
+            role = words[role.head - 1]
+            if role.id == verb.id:
+                break
+        if role.deprel != "appos" or role.id == verb.id or role.start < verb.start:
+            continue
+        # … in apposition to the verb's subject, written after the verb
+        subject = words[role.head - 1]
+        while subject.deprel == "appos" and subject.head:
+            subject = words[subject.head - 1]
+        if subject.head == verb.id and subject.deprel in lex.deprels["subject"] | lex.deprels["inverted_subject"]:
+            pp.head, pp.deprel = role.id, "nmod"
+    return words
+
+
+def _within(words: list[Word], w: Word, top: Word) -> bool:
+    """``w`` is ``top`` or in its subtree."""
+    seen = set()
+    while w.head and w.id not in seen and w.id != top.id:
+        seen.add(w.id)
+        w = words[w.head - 1]
+    return w.id == top.id
 
 
 def split_inversions(words: list[Word], lex: Lexicon) -> list[Word]:

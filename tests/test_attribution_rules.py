@@ -67,3 +67,31 @@ def test_active_conjunct_does_not_take_a_passive_subject():
     # without the object, the conjunct shares the passive subject as the parse says
     s.words[9].deprel = "obl"
     assert speaker_of(s, s.words[7], get_lexicon("en"), inverted_ok=False).text == "staff"
+
+
+def test_participle_after_a_comma_takes_the_main_subject():
+    # « Le procureur avait requis un an dont un ferme, évoquant « … » »: the parser gave
+    # « évoquant » the subject « ferme », before its comma
+    s = _sentence([("Le", "DET", 2, "det"), ("procureur", "NOUN", 4, "nsubj"), ("avait", "AUX", 4, "aux:tense"),
+                   ("requis", "VERB", 0, "root"), ("un", "DET", 6, "det"), ("ferme", "NOUN", 8, "nsubj"),
+                   (",", "PUNCT", 8, "punct"), ("évoquant", "VERB", 4, "advcl")])
+    assert speaker_of(s, s.words[7], get_lexicon("fr")).text == "procureur"
+
+
+def test_relative_clause_hung_on_a_quote_takes_the_noun_before_qui():
+    # « « Oui », selon la SNCF, qui évoque »: « évoque » hung on the quote's placeholder
+    s = _sentence([("Oui", "INTJ", 0, "root"), (",", "PUNCT", 4, "punct"), ("selon", "ADP", 4, "case"),
+                   ("SNCF", "PROPN", 1, "nmod"), (",", "PUNCT", 7, "punct"), ("qui", "PRON", 7, "nsubj"),
+                   ("évoque", "VERB", 1, "acl:relcl")])
+    s.words[0].quote = 0
+    assert speaker_of(s, s.words[6], get_lexicon("fr")).text == "SNCF"
+
+
+def test_participle_hung_on_the_quote_it_introduces_takes_the_main_subject():
+    # « La présidente a salué …, tout en prévenant : « Oui » » with « prévenant » under the quote
+    s = _sentence([("La", "DET", 2, "det"), ("présidente", "NOUN", 4, "nsubj"), ("a", "AUX", 4, "aux:tense"),
+                   ("salué", "VERB", 0, "root"), (",", "PUNCT", 8, "punct"), ("tout", "ADV", 8, "advmod"),
+                   ("en", "ADP", 8, "case"), ("prévenant", "VERB", 10, "obl:mod"), (":", "PUNCT", 10, "punct"),
+                   ("Oui", "INTJ", 4, "parataxis")])
+    s.words[9].quote = 0
+    assert speaker_of(s, s.words[7], get_lexicon("fr")).text == "présidente"

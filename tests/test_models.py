@@ -50,12 +50,16 @@ def test_french_inverted_subject_with_apposition(no_network):
     text = "« Les forces mécanisées ne sont plus en tête », a déclaré le secrétaire à la Défense, Lloyd Austin."
     words = _parse("fr", text)
     by_text = {w.text: w for w in words}
-    declare, secretary = by_text["déclaré"], by_text["secrétaire"]
-    # stanza's own parse: the role phrase is the verb's inverted subject (nsubj or obj)
+    declare, secretary, lloyd, austin = by_text["déclaré"], by_text["secrétaire"], by_text["Lloyd"], by_text["Austin"]
+    # stanza's own parse: the role phrase is the verb's inverted subject (nsubj or obj), and the
+    # name is its apposition (the shipped French parser learned it from the attribution frames)
     assert secretary.head == declare.id and secretary.deprel in ("nsubj", "obj", "nsubj:pass")
     assert declare.lemma == "déclarer"
-    # the extractor's parse: Lloyd Austin hangs on « secrétaire » (apposition), directly or through
-    # « Lloyd ». The shipped parser hangs the name on the verb; quotes.parsing repairs that.
+    assert (lloyd.head, lloyd.deprel) == (secretary.id, "appos")
+    assert (austin.head, austin.deprel) == (lloyd.id, "flat:name")
+    assert by_text["Défense"].head == secretary.id
+    # the extractor's parse keeps it: Lloyd Austin hangs on « secrétaire », directly or through
+    # « Lloyd » (quotes.parsing.attach_role_appositions puts it there for parsers that do not)
     words = _extractor_parse("fr", text)
     by_text = {w.text: w for w in words}
     declare, secretary, austin = by_text["déclaré"], by_text["secrétaire"], by_text["Austin"]

@@ -121,3 +121,42 @@ def test_modules_parsing_never_uses_are_imported_only_when_used():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[:2] == ["_Deferred _Deferred", "get HTTPAdapter MultiDiGraph module module"]
+
+
+def test_second_subject_after_the_first_ones_comma_is_its_apposition():
+    lex = get_lexicon("fr")
+    # « Le promoteur, la société Énergies, promet » parsed with two subjects of « promet »
+    words = [_w(1, "Le", "DET", 2, "det"), _w(2, "promoteur", "NOUN", 8, "nsubj"), _w(3, ",", "PUNCT", 2, "punct"),
+             _w(4, "la", "DET", 5, "det"), _w(5, "société", "NOUN", 8, "nsubj"), _w(6, "Énergies", "PROPN", 5, "appos"),
+             _w(7, ",", "PUNCT", 5, "punct"), _w(8, "promet", "VERB", 0, "root")]
+    out = parsing.attach_subject_appositions(words, lex)
+    assert [(w.text, w.head, w.deprel) for w in out[:5]] == [
+        ("Le", 2, "det"), ("promoteur", 8, "nsubj"), (",", 2, "punct"), ("la", 5, "det"), ("société", 2, "appos")]
+    # a quote (its placeholder) is no subject to take an apposition: "“Yes,” a senior official … told"
+    words = [_w(1, "Yes", "NOUN", 6, "nsubj"), _w(2, ",", "PUNCT", 1, "punct"), _w(3, "a", "DET", 5, "det"),
+             _w(4, "senior", "ADJ", 5, "amod"), _w(5, "official", "NOUN", 6, "nsubj"), _w(6, "told", "VERB", 0, "root")]
+    words[0].quote = 0
+    assert [(w.head, w.deprel) for w in parsing.attach_subject_appositions(words, get_lexicon("en"))][4] == (6, "nsubj")
+
+
+def _role_complement_sentence(comma: bool):
+    """« prévient Jean Dupont, éleveur [,] dans la Drôme. » with « Drôme » hung on the verb."""
+    words = [_w(1, "prévient", "VERB", 0, "root"), _w(2, "Jean", "PROPN", 1, "nsubj"),
+             _w(3, "Dupont", "PROPN", 2, "flat:name"), _w(4, ",", "PUNCT", 5, "punct"),
+             _w(5, "éleveur", "NOUN", 2, "appos")]
+    if comma:
+        words.append(_w(6, ",", "PUNCT", 9, "punct"))
+    n = len(words)
+    words += [_w(n + 1, "dans", "ADP", n + 3, "case"), _w(n + 2, "la", "DET", n + 3, "det"),
+              _w(n + 3, "Drôme", "PROPN", 1, "obl:mod"), _w(n + 4, ".", "PUNCT", 1, "punct")]
+    return words
+
+
+def test_a_phrase_right_after_a_role_apposition_completes_the_role():
+    lex = get_lexicon("fr")
+    out = parsing.attach_role_complements(_role_complement_sentence(comma=False), lex)
+    assert [(w.text, w.head, w.deprel) for w in out[5:]] == [
+        ("dans", 8, "case"), ("la", 8, "det"), ("Drôme", 5, "nmod"), (".", 1, "punct")]
+    # set off by a comma, it is the verb's (« …, éleveur, dans la Drôme »)
+    out = parsing.attach_role_complements(_role_complement_sentence(comma=True), lex)
+    assert (out[8].text, out[8].head, out[8].deprel) == ("Drôme", 1, "obl:mod")

@@ -250,7 +250,10 @@ def wrap_in_quotes(sent: list[str], style: tuple[str, str, bool]) -> list[str]:
 # quote) followed by a cue verb, its inverted subject, and an apposition, each tree built with the
 # treebank's own convention (French: the cue is parataxis:insert of the quote's root; English: the
 # quote is ccomp of the cue, the root). Role phrases and names are cut from the training trees.
-FRAME_RATIO = 0.08  # with --frames: about one frame per 12 training sentences (the shipped parser has none)
+FRAME_RATIO = 0.08  # about one frame per 12 training sentences
+# The shipped French parser was trained with frames (frames v4, 2026-11-22); the English one without
+# (its parse of "said Maria Lopez, the mayor" was already the rules'). --frames overrides both.
+DEFAULT_FRAMES = {"fr": FRAME_RATIO, "en": 0.0}
 # A parser trained on frames whose subject always came right after the cue took « au Laos » in
 # « a déclaré au Laos le secrétaire… » and « mardi » for subjects (12 fixtures broke): frames now
 # put an adverbial there (French; half of them a day, see time_phrase) and at the end, both hung
@@ -702,9 +705,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=2, help="training jobs at a time (one thread each)")
     ap.add_argument("--budget-scale", type=float, default=1.0, help="multiply every time budget")
     ap.add_argument("--models", default=",".join(MODELS), help="comma-separated subset to train")
-    ap.add_argument("--frames", type=float, nargs="?", const=FRAME_RATIO, default=0.0, metavar="RATIO",
-                    help=f"add synthetic attribution frames to the training set (RATIO of its sentences; "
-                         f"{FRAME_RATIO} without a value). The shipped models were trained without them")
+    ap.add_argument("--frames", type=float, nargs="?", const=FRAME_RATIO, default=None, metavar="RATIO",
+                    help=f"synthetic attribution frames in the parser's training set, RATIO of its sentences "
+                         f"({FRAME_RATIO} without a value; 0 for none). Default: as the shipped models, "
+                         f"{DEFAULT_FRAMES}")
     ap.add_argument("--resume", action="store_true",
                     help="go on training from the checkpoints left in --work (depparse keeps one); its "
                          "minutes are added to those in the manifest")
@@ -717,7 +721,8 @@ def main(argv: list[str] | None = None) -> None:
     started = {lang: time.time() for lang in args.lang}
     composed, jobs = {}, []
     for lang in args.lang:
-        composed[lang] = compose(lang, args.ud.resolve(), work / "ud", frame_ratio=args.frames)
+        frame_ratio = DEFAULT_FRAMES[lang] if args.frames is None else args.frames
+        composed[lang] = compose(lang, args.ud.resolve(), work / "ud", frame_ratio=frame_ratio)
         log = work / f"{lang}.log"
         for model in models:
             prep = [sys.executable, "-m", *PREPARE[model][:1], TREEBANK[lang], *PREPARE[model][1:]]
@@ -759,7 +764,8 @@ def main(argv: list[str] | None = None) -> None:
                              for t, s, f in parts] for split, parts in SOURCES[lang].items()},
             "sentences": composed[lang],
             "quote_augmentation": {"ratio": QUOTE_AUGMENT_RATIO, "styles": QUOTE_STYLES[lang]},
-            "attribution_frames": {"ratio": args.frames, "added_to_train": composed[lang].get("frames", 0)},
+            "attribution_frames": {"ratio": DEFAULT_FRAMES[lang] if args.frames is None else args.frames,
+                                   "added_to_train": composed[lang].get("frames", 0)},
             "training_command": f"python -m quotes.models.train --lang {lang} --ud ../shared/ud",
             "models": {**manifest.get("models", {}), **files},
             "total_bytes": sum((out / f["file"]).stat().st_size
