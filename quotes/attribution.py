@@ -322,6 +322,18 @@ def positional_speaker(s: Sentence, verb: Word, inverted_ok: bool, lex: Lexicon)
     after = _inverted_after(s, verb, lex) if inverted_ok else None
     if after is not None:
         return after
+    if before and before[-1].text == ",":
+        # "The union's lead negotiator, Tom Brennan, said" with the phrase hung on the verb as a
+        # clause: the nominal on the verb whose phrase ends at the comma is its subject (not a
+        # time or place, which has a preposition: "On Tuesday, …")
+        w, seen = s.word(before[-1].id - 1), set()
+        while w is not None and w.head and w.head != verb.id and w.id not in seen:
+            seen.add(w.id)
+            w = s.word(w.head)
+        if w is not None and w.head == verb.id and w.start < verb.start and w.quote is None and _nominal(w, lex) \
+                and not _has_case(s, w) and not w.deprel.startswith(("obl", "nmod", "advmod")) \
+                and w.text.lower() not in lex.time_words:
+            return w
     for w in reversed(before):
         if w.text in SENTENCE_PUNCT or w.text in (",", "«", "»", '"', "“", "”") or w.quote is not None:
             break

@@ -270,8 +270,8 @@ class Parser:
                 words[k].head = head + offset if head else 0
                 k += 1
             offset += len(sent.words)
-        return Sentence(attach_role_complements(attach_subject_appositions(attach_role_appositions(
-            split_inversions(words, self.lex), self.lex), self.lex), self.lex), cut=fs.cut)
+        return Sentence(attach_role_complements(attach_subject_appositions(attach_role_appositions(split_place_from_name(
+            split_inversions(words, self.lex), self.lex), self.lex), self.lex), self.lex), cut=fs.cut)
 
 
 TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]++|\S")
@@ -326,7 +326,7 @@ def attach_subject_appositions(words: list[Word], lex: Lexicon) -> list[Word]:
                 or second.upos not in ("NOUN", "PROPN") or second.start > words[second.head - 1].start:
             continue
         # the apposition's phrase (« la société … ») opens right after a comma
-        opens = min(w.id for w in words if _within(words, w, second))
+        opens = min(w.id for w in words if w.upos != "PUNCT" and _within(words, w, second))
         comma = words[opens - 2] if opens >= 3 else None
         if comma is None or comma.text != ",":
             continue
@@ -365,6 +365,28 @@ def attach_role_complements(words: list[Word], lex: Lexicon) -> list[Word]:
             subject = words[subject.head - 1]
         if subject.head == verb.id and subject.deprel in lex.deprels["subject"] | lex.deprels["inverted_subject"]:
             pp.head, pp.deprel = role.id, "nmod"
+    return words
+
+
+def split_place_from_name(words: list[Word], lex: Lexicon) -> list[Word]:
+    """« a expliqué à Grenoble Julie Ferrand, glaciologue »: the parser read « Grenoble Julie
+    Ferrand » as one name after « à ». A known first name right after the place opens the person's
+    name, and the person is the subject the verb lacks; the place stays the verb's complement."""
+    subjects = lex.deprels["subject"]
+    for place in words:
+        if place.upos != "PROPN" or not place.head or not place.deprel.startswith("obl") \
+                or not any(c.head == place.id and c.deprel == "case" for c in words):
+            continue
+        verb = words[place.head - 1]
+        first = words[place.id] if place.id < len(words) else None
+        if first is None or first.head != place.id or not first.deprel.startswith("flat") \
+                or first.text.lower() not in lex.first_names or first.start - place.end > 1 \
+                or any(c.head == verb.id and c.deprel in subjects for c in words):
+            continue
+        first.head, first.deprel = verb.id, "nsubj"
+        for w in words[first.id:]:  # the rest of the name, and what the parser hung on the place
+            if w.head == place.id and (w.deprel.startswith("flat") or w.deprel == "appos"):
+                w.head = first.id
     return words
 
 

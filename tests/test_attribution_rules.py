@@ -95,3 +95,17 @@ def test_participle_hung_on_the_quote_it_introduces_takes_the_main_subject():
                    ("Oui", "INTJ", 4, "parataxis")])
     s.words[9].quote = 0
     assert speaker_of(s, s.words[7], get_lexicon("fr")).text == "présidente"
+
+
+def test_phrase_before_the_comma_hung_on_the_verb_as_a_clause_is_its_subject():
+    lex = get_lexicon("en")
+    # "The union's lead negotiator, Tom Brennan, said" with "negotiator" parsed as ccomp of "said"
+    s = _sentence([("The", "DET", 2, "det"), ("union", "NOUN", 5, "nmod:poss"), ("'s", "PART", 2, "case"),
+                   ("lead", "ADJ", 5, "amod"), ("negotiator", "NOUN", 10, "ccomp"), (",", "PUNCT", 7, "punct"),
+                   ("Tom", "PROPN", 5, "appos"), ("Brennan", "PROPN", 7, "flat"), (",", "PUNCT", 7, "punct"),
+                   ("said", "VERB", 0, "root")])
+    assert speaker_of(s, s.words[9], lex).text == "negotiator"
+    # "On Tuesday, said …": a time with its preposition is no subject
+    s = _sentence([("On", "ADP", 2, "case"), ("Tuesday", "PROPN", 4, "obl"), (",", "PUNCT", 2, "punct"),
+                   ("said", "VERB", 0, "root")])
+    assert speaker_of(s, s.words[3], lex) is None

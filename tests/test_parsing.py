@@ -160,3 +160,33 @@ def test_a_phrase_right_after_a_role_apposition_completes_the_role():
     # set off by a comma, it is the verb's (« …, éleveur, dans la Drôme »)
     out = parsing.attach_role_complements(_role_complement_sentence(comma=True), lex)
     assert (out[8].text, out[8].head, out[8].deprel) == ("Drôme", 1, "obl:mod")
+
+
+def test_a_place_after_a_preposition_is_split_from_the_name_that_follows():
+    lex = get_lexicon("fr")
+    # « a expliqué à Grenoble Julie Ferrand, glaciologue » read as one name after « à »
+    words = [_w(1, "a", "AUX", 2, "aux:tense"), _w(2, "expliqué", "VERB", 0, "root"), _w(3, "à", "ADP", 4, "case"),
+             _w(4, "Grenoble", "PROPN", 2, "obl"), _w(5, "Julie", "PROPN", 4, "flat:name"),
+             _w(6, "Ferrand", "PROPN", 5, "flat:name"), _w(7, ",", "PUNCT", 8, "punct"),
+             _w(8, "glaciologue", "NOUN", 4, "appos")]
+    for w in words:  # offsets: words one space apart
+        w.start = sum(len(x.text) + 1 for x in words[:w.id - 1])
+        w.end = w.start + len(w.text)
+    out = parsing.split_place_from_name(words, lex)
+    assert [(w.text, w.head, w.deprel) for w in out[3:]] == [
+        ("Grenoble", 2, "obl"), ("Julie", 2, "nsubj"), ("Ferrand", 5, "flat:name"), (",", 8, "punct"),
+        ("glaciologue", 5, "appos")]
+    # not when the verb has its subject already, nor when the word after the place is no first name
+    words[4].head, words[4].deprel = 4, "flat:name"
+    words.append(_w(9, "elle", "PRON", 2, "nsubj"))
+    assert parsing.split_place_from_name(words, lex)[4].head == 4
+
+
+def test_apposition_subject_whose_comma_the_parser_hung_on_it():
+    # « Le syndicat majoritaire, la CFDT, a dénoncé »: both commas hung on « CFDT »
+    words = [_w(1, "Le", "DET", 2, "det"), _w(2, "syndicat", "NOUN", 9, "nsubj"), _w(3, "majoritaire", "ADJ", 2, "amod"),
+             _w(4, ",", "PUNCT", 6, "punct"), _w(5, "la", "DET", 6, "det"), _w(6, "CFDT", "PROPN", 9, "nsubj"),
+             _w(7, ",", "PUNCT", 6, "punct"), _w(8, "a", "AUX", 9, "aux:tense"), _w(9, "dénoncé", "VERB", 0, "root")]
+    out = parsing.attach_subject_appositions(words, get_lexicon("fr"))
+    assert [(w.head, w.deprel) for w in out[:6]] == [(2, "det"), (9, "nsubj"), (2, "amod"), (6, "punct"), (6, "det"),
+                                                     (2, "appos")]

@@ -110,3 +110,13 @@ def test_a_plural_pronoun_finds_the_group_of_people_written_last():
     doc = Document(text, lex, resolution.find_names(text, lex))
     mention = resolution.Mention((len(text) - 3, len(text)), "pronoun", gender="plural")
     assert resolution._group_before(doc, mention, doc.by_recency()) is None
+
+
+def test_a_place_before_a_first_name_is_not_part_of_the_name():
+    # « a expliqué à Grenoble Julie Ferrand »: the place after « à », then the person
+    text = "« Le glacier recule », a expliqué à Grenoble Julie Ferrand, glaciologue au CNRS."
+    names = [(n.text, n.organization) for n in resolution.find_names(text, get_lexicon("fr"))]
+    assert names == [("Julie Ferrand", False)]
+    # a compound first name stays whole: « selon Marie Anne Dupont »
+    text = "« Non », a répondu à Marie Anne Dupont le maire."
+    assert [n.text for n in resolution.find_names(text, get_lexicon("fr"))] == ["Marie Anne Dupont"]
