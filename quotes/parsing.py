@@ -270,8 +270,7 @@ class Parser:
                 words[k].head = head + offset if head else 0
                 k += 1
             offset += len(sent.words)
-        return Sentence(attach_role_complements(attach_subject_appositions(attach_role_appositions(split_place_from_name(
-            split_inversions(words, self.lex), self.lex), self.lex), self.lex), self.lex), cut=fs.cut)
+        return Sentence(repair(words, self.lex), cut=fs.cut)
 
 
 TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]++|\S")
@@ -397,6 +396,16 @@ def _within(words: list[Word], w: Word, top: Word) -> bool:
         seen.add(w.id)
         w = words[w.head - 1]
     return w.id == top.id
+
+
+def repair(words: list[Word], lex: Lexicon) -> list[Word]:
+    """The parse as the attribution rules read it: stanza's, with the structures of news
+    attributions that small parsers get wrong put right, one repair after another."""
+    words = split_inversions(words, lex)  # « a-t-il ajouté »: the verb and its subject pronoun
+    words = split_place_from_name(words, lex)  # « à Grenoble Julie Ferrand »
+    words = attach_role_appositions(words, lex)  # « le secrétaire à la Défense, Lloyd Austin »
+    words = attach_subject_appositions(words, lex)  # « Le promoteur, la société X, promet »
+    return attach_role_complements(words, lex)  # « Jean Dupont, éleveur dans la Drôme »
 
 
 def split_inversions(words: list[Word], lex: Lexicon) -> list[Word]:

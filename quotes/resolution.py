@@ -143,11 +143,12 @@ def find_names(text: str, lex: Lexicon) -> list[NameInText]:
             # particle (« de Nantes » is no one's name)
             while len(keep) >= 2 and text[keep[0][0]:keep[0][1]] in ("de", "du", "des", "d’", "d'", "of"):
                 keep = keep[2:]
-        # « a expliqué à Grenoble Julie Ferrand »: after a preposition, a place, then a person whose
-        # first name the lexicon knows (the place is no first name)
+        # « a expliqué à Grenoble Julie Ferrand »: after a preposition of place, a place, then a
+        # person whose first name the lexicon knows (the place is no first name)
+        before = text[max(0, keep[0][0] - 12):keep[0][0]].split() if keep else []
         if len(keep) >= 3 and text[keep[1][0]:keep[1][1]].lower() in lex.first_names \
                 and text[keep[0][0]:keep[0][1]].lower() not in lex.first_names \
-                and regex.search(r"\b(?:à|depuis|de|en|dans|in|from|at)\s$", text[max(0, keep[0][0] - 8):keep[0][0]], regex.I):
+                and before and before[-1].lower() in lex.locative_prepositions:
             keep = keep[1:]
         org_word = False
         while len(keep) >= 2 and text[keep[0][0]:keep[0][1]].lower() in lex.organization_words:
