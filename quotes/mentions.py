@@ -90,9 +90,14 @@ def np_words(s: Sentence, head: Word, lex: Lexicon) -> list[Word]:
                 nxt.append(c)
         frontier = nxt
     lo = hi = head.id
-    while lo - 1 in keep:
+
+    def comma(i: int) -> bool:  # "Carla Mendes, a spokeswoman …" with the comma hung on the verb
+        w = s.word(i)
+        return w is not None and w.text == ","
+
+    while lo - 1 in keep or (comma(lo - 1) and lo - 2 in keep):
         lo -= 1
-    while hi + 1 in keep:
+    while hi + 1 in keep or (comma(hi + 1) and hi + 2 in keep):
         hi += 1
     words = [s.word(i) for i in range(lo, hi + 1)]
     while words and words[0].text in EDGE_PUNCT:
@@ -145,8 +150,9 @@ def _role_side(words: list[Word], run: list[Word], lex: Lexicon) -> tuple[int, i
     """The role: what stands beside the name in the phrase (apposition or modifier)."""
     first, last = words.index(run[0]), words.index(run[-1])
     sides = [words[:first], words[last + 1:]]
-    # a possessor is not part of the role: "the hospital's director" → director
-    sides = [s[max((i + 1 for i, w in enumerate(s) if w.text in ("'s", "’s")), default=0):] for s in sides]
+    # a possessor is not part of the role: "the hospital's director" → director (but a possessor
+    # inside the role's complement is: "a spokeswoman for the county prosecutor's office")
+    sides = [s[_after_possessor(s, lex):] for s in sides]
     # "Rita Chen of Bernstein": a preposition and a proper name after the name is where the person
     # works, not a role (but "Jane Roe, director of the clinic" keeps its role noun)
     sides = [s for s in sides if not (s and s[0].upos == "ADP" and s[0].start > run[-1].end
@@ -159,6 +165,15 @@ def _role_side(words: list[Word], run: list[Word], lex: Lexicon) -> tuple[int, i
     with_role = [s for s in sides if any(w.text.lower() in lex.role_nouns or w.lemma.lower() in lex.role_nouns for w in s)]
     side = (with_role or sorted(sides, key=len, reverse=True))[0]
     return _span(side)
+
+
+def _after_possessor(words: list[Word], lex: Lexicon) -> int:
+    """Where the role starts after a possessor ("the union's president" → 3), 0 when the phrase
+    has none, or when a role noun comes before it ("spokeswoman for the prosecutor's office")."""
+    cut = max((i + 1 for i, w in enumerate(words) if w.text in ("'s", "’s")), default=0)
+    if any(w.text.lower() in lex.role_nouns or w.lemma.lower() in lex.role_nouns for w in words[:cut]):
+        return 0
+    return cut
 
 
 def _split_role_from_run(run: list[Word], lex: Lexicon) -> tuple[list[Word], list[Word]]:

@@ -389,6 +389,19 @@ def split_place_from_name(words: list[Word], lex: Lexicon) -> list[Word]:
     return words
 
 
+def join_split_names(words: list[Word], lex: Lexicon) -> list[Word]:
+    """"Carla Mendes, a spokeswoman …, said" parsed with « Carla » and « Mendes » two subjects of
+    the verb: adjacent capitalised words with the same head and relation are one name, the second
+    a flat part of the first (what hangs on it, the apposition, then belongs to the name)."""
+    for prev, w in zip(words, words[1:]):
+        if w.upos == "PROPN" and prev.upos == "PROPN" and w.head and w.head == prev.head \
+                and w.deprel == prev.deprel and w.deprel in lex.deprels["subject"] \
+                and w.text[:1].isupper() and prev.text[:1].isupper() and w.start - prev.end <= 1 \
+                and w.quote is None and prev.quote is None:
+            w.head, w.deprel = prev.id, "flat:name"
+    return words
+
+
 def _within(words: list[Word], w: Word, top: Word) -> bool:
     """``w`` is ``top`` or in its subtree."""
     seen = set()
@@ -403,6 +416,7 @@ def repair(words: list[Word], lex: Lexicon) -> list[Word]:
     attributions that small parsers get wrong put right, one repair after another."""
     words = split_inversions(words, lex)  # « a-t-il ajouté »: the verb and its subject pronoun
     words = split_place_from_name(words, lex)  # « à Grenoble Julie Ferrand »
+    words = join_split_names(words, lex)  # "Carla Mendes" read as two subjects
     words = attach_role_appositions(words, lex)  # « le secrétaire à la Défense, Lloyd Austin »
     words = attach_subject_appositions(words, lex)  # « Le promoteur, la société X, promet »
     return attach_role_complements(words, lex)  # « Jean Dupont, éleveur dans la Drôme »

@@ -190,3 +190,15 @@ def test_apposition_subject_whose_comma_the_parser_hung_on_it():
     out = parsing.attach_subject_appositions(words, get_lexicon("fr"))
     assert [(w.head, w.deprel) for w in out[:6]] == [(2, "det"), (9, "nsubj"), (2, "amod"), (6, "punct"), (6, "det"),
                                                      (2, "appos")]
+
+
+def test_a_name_read_as_two_subjects_is_one_name():
+    # "Carla Mendes, a spokeswoman, said" with « Carla » and « Mendes » two subjects of "said"
+    words = [_w(1, "Carla", "PROPN", 6, "nsubj"), _w(2, "Mendes", "PROPN", 6, "nsubj"), _w(3, ",", "PUNCT", 5, "punct"),
+             _w(4, "a", "DET", 5, "det"), _w(5, "spokeswoman", "NOUN", 2, "appos"), _w(6, "said", "VERB", 0, "root")]
+    for w in words:
+        w.start = sum(len(x.text) + 1 for x in words[:w.id - 1])
+        w.end = w.start + len(w.text)
+    out = parsing.join_split_names(words, get_lexicon("en"))
+    assert [(w.head, w.deprel) for w in out[:2]] == [(6, "nsubj"), (1, "flat:name")]
+    assert (out[4].head, out[4].deprel) == (2, "appos")  # still inside the name's phrase

@@ -59,3 +59,17 @@ def test_speaker_phrase_ends_before_the_final_point():
         pos += len(text) + 1
     s = Sentence(words)
     assert [w.text for w in np_words(s, words[3], get_lexicon("fr"))] == ["un", "diplomate", "européen"]
+
+
+def test_a_possessor_inside_the_roles_complement_stays_in_the_role():
+    extractor = Extractor("en")
+    text = ("Carla Mendes, a spokeswoman for the county prosecutor's office, said in a statement that the "
+            "sentence sent \"a clear message to anyone trusted with other people's money.\"")
+    (record,) = extractor.extract(text, "en")
+    role = "spokeswoman for the county prosecutor's office"
+    assert (record.speaker.name, record.speaker.mention.start, record.speaker.mention.end) == ("Carla Mendes", 0, 12)
+    assert (record.role.text, record.role.start, record.role.end) == (role, text.index(role), text.index(role) + len(role))
+    # a possessor before the role noun is left out: "the union's president" → president
+    text = "\"We will strike,\" said Denise Okafor, the union's president."
+    (record,) = extractor.extract(text, "en")
+    assert (record.role.text, record.role.start, record.role.end) == ("president", 50, 59)
