@@ -75,6 +75,10 @@ class Lexicon:
         form = form.lower()
         return lemma in self.cue_verbs or form in self.cue_verb_forms or self.guess_lemma(form) in self.cue_verbs
 
+    def is_role_noun(self, lemma: str, form: str = "") -> bool:
+        """Role nouns are matched on lemma or form (« porte-parole », "spokeswoman")."""
+        return lemma.lower() in self.role_nouns or form.lower() in self.role_nouns
+
     def may_be_cue_form(self, form: str) -> bool:
         """Whether a word could be a form of a cue verb whatever its lemma turns out to be: it
         starts like one (« dis », « disait » ← dire; "denied" ← deny), or a list knows it ("said")."""

@@ -162,7 +162,7 @@ def _role_side(words: list[Word], run: list[Word], lex: Lexicon) -> tuple[int, i
     if not sides:
         return None
     # prefer the side holding a role noun (secrétaire, spokesperson), else the longer one
-    with_role = [s for s in sides if any(w.text.lower() in lex.role_nouns or w.lemma.lower() in lex.role_nouns for w in s)]
+    with_role = [s for s in sides if any(lex.is_role_noun(w.lemma, w.text) for w in s)]
     side = (with_role or sorted(sides, key=len, reverse=True))[0]
     return _span(side)
 
@@ -171,7 +171,7 @@ def _after_possessor(words: list[Word], lex: Lexicon) -> int:
     """Where the role starts after a possessor ("the union's president" → 3), 0 when the phrase
     has none, or when a role noun comes before it ("spokeswoman for the prosecutor's office")."""
     cut = max((i + 1 for i, w in enumerate(words) if w.text in ("'s", "’s")), default=0)
-    if any(w.text.lower() in lex.role_nouns or w.lemma.lower() in lex.role_nouns for w in words[:cut]):
+    if any(lex.is_role_noun(w.lemma, w.text) for w in words[:cut]):
         return 0
     return cut
 
@@ -222,15 +222,14 @@ def describe(s: Sentence, head: Word, lex: Lexicon, text: str) -> Mention:
     run = _choose_run(s, head, runs, lex)
     if run is not None and head not in run and run[-1].id < head.id \
             and words[0].text.lower() in lex.indefinite_determiners \
-            and (head.lemma.lower() in lex.role_nouns or head.text.lower() in lex.role_nouns
-                 or head.lemma.lower() in lex.anonymous_heads):
+            and (lex.is_role_noun(head.lemma, head.text) or head.lemma.lower() in lex.anonymous_heads):
         run = None  # "a Stellar spokeswoman", « un haut responsable américain »: the name is the employer's
     after_head = s.word(head.id + 1)
     bare = words[-1].id <= head.id or (after_head is not None and after_head.text == ",")
     if run is None and lead in (r.replace("’", "'") for r in lex.organization_references) and bare:
         # a bare « le groupe », "the company": points back to an organisation
         return Mention((words[0].start, head.end), "org_ref", type="organization", head_lemma=head.lemma.lower())
-    if run is None and any(w.lemma.lower() in lex.role_nouns or w.text.lower() in lex.role_nouns
+    if run is None and any(lex.is_role_noun(w.lemma, w.text)
                            or w.text.lower().split("'")[-1].split("’")[-1] in lex.role_nouns for w in core):
         run = _name_after_comma(s, words, lex)  # « le procureur …, Nicolas Bessières » missed by the parse
         if run is None:

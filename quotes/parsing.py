@@ -294,13 +294,6 @@ def attach_role_appositions(words: list[Word], lex: Lexicon) -> list[Word]:
     """« a déclaré le secrétaire à la Défense, Lloyd Austin »: the name after the role's comma is
     the role's apposition. A parser that hangs it on the verb as a second argument (the shipped
     ones do, after a role with a complement) is corrected, so that the speaker phrase holds both."""
-    def within(w: Word, top: Word) -> bool:
-        seen = set()
-        while w.head and w.id not in seen and w.id != top.id:
-            seen.add(w.id)
-            w = words[w.head - 1]
-        return w.id == top.id
-
     for name in words:
         comma = words[name.id - 2] if name.id >= 3 else None
         if comma is None or comma.text != "," or not name.head or name.deprel not in ARGUMENTS \
@@ -308,8 +301,8 @@ def attach_role_appositions(words: list[Word], lex: Lexicon) -> list[Word]:
             continue
         # the role: an argument of the same verb, before the name, whose phrase ends at the comma
         role = next((w for w in words[:comma.id - 1] if w.head == name.head and w.deprel in ARGUMENTS
-                     and w.upos == "NOUN" and (w.lemma.lower() in lex.role_nouns or w.text.lower() in lex.role_nouns)
-                     and within(words[comma.id - 2], w)), None)
+                     and w.upos == "NOUN" and lex.is_role_noun(w.lemma, w.text)
+                     and _within(words, words[comma.id - 2], w)), None)
         if role is not None:
             name.head, name.deprel = role.id, "appos"
     return words
@@ -325,7 +318,7 @@ def attach_subject_appositions(words: list[Word], lex: Lexicon) -> list[Word]:
                 or second.upos not in ("NOUN", "PROPN") or second.start > words[second.head - 1].start:
             continue
         # the apposition's phrase (« la société … ») opens right after a comma
-        opens = min(w.id for w in words if w.upos != "PUNCT" and _within(words, w, second))
+        opens = _phrase_start(words, second)
         comma = words[opens - 2] if opens >= 3 else None
         if comma is None or comma.text != ",":
             continue
@@ -343,16 +336,15 @@ def attach_role_complements(words: list[Word], lex: Lexicon) -> list[Word]:
     set off by a comma (« …, à l'AFP ») stays the verb's."""
     for pp in words:
         if pp.deprel not in ("obl", "obl:mod", "obl:arg") or not pp.head or pp.quote is not None \
-                or not any(c.head == pp.id and c.deprel == "case" for c in words):
+                or not _has_case(words, pp):
             continue
         verb = words[pp.head - 1]
-        opens = min(w.id for w in words if w.upos != "PUNCT" and _within(words, w, pp))
+        opens = _phrase_start(words, pp)
         if opens < 2 or verb.id >= opens or words[opens - 2].upos == "PUNCT":
             continue  # (a comma before it: « …, devant les salariés » is the verb's)
         # the role: a role noun in apposition whose phrase ends right before the complement
         role = words[opens - 2]
-        while role.head and not (role.deprel == "appos" and role.upos == "NOUN"
-                                 and (role.lemma.lower() in lex.role_nouns or role.text.lower() in lex.role_nouns)):
+        while role.head and not (role.deprel == "appos" and role.upos == "NOUN" and lex.is_role_noun(role.lemma, role.text)):
             role = words[role.head - 1]
             if role.id == verb.id:
                 break
@@ -374,7 +366,7 @@ def split_place_from_name(words: list[Word], lex: Lexicon) -> list[Word]:
     subjects = lex.deprels["subject"]
     for place in words:
         if place.upos != "PROPN" or not place.head or not place.deprel.startswith("obl") \
-                or not any(c.head == place.id and c.deprel == "case" for c in words):
+                or not _has_case(words, place):
             continue
         verb = words[place.head - 1]
         first = words[place.id] if place.id < len(words) else None
@@ -409,6 +401,17 @@ def _within(words: list[Word], w: Word, top: Word) -> bool:
         seen.add(w.id)
         w = words[w.head - 1]
     return w.id == top.id
+
+
+def _phrase_start(words: list[Word], top: Word) -> int:
+    """The id of the first word of ``top``'s phrase, punctuation aside (a comma the parser hung
+    on the phrase is not where it opens)."""
+    return min(w.id for w in words if w.upos != "PUNCT" and _within(words, w, top))
+
+
+def _has_case(words: list[Word], w: Word) -> bool:
+    """A preposition introduces ``w`` (« à Grenoble », « dans la Drôme »)."""
+    return any(c.head == w.id and c.deprel == "case" for c in words)
 
 
 def repair(words: list[Word], lex: Lexicon) -> list[Word]:

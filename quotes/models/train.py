@@ -550,7 +550,7 @@ def without_article(role: Fragment) -> Fragment | None:
 
 
 HONORIFICS = [("M.", "monsieur", "Gender=Masc|Number=Sing"), ("Mme", "madame", "Gender=Fem|Number=Sing")]
-PARTICLES = ("Le", "La", "Le")
+PARTICLES = ("Le", "La", "Le")  # « Le » twice: the commoner particle (Le Bihan, Le Gall, Le Drian)
 
 
 def honorific_name(names: list[Fragment], rng: random.Random) -> Fragment:
@@ -558,7 +558,7 @@ def honorific_name(names: list[Fragment], rng: random.Random) -> Fragment:
     (nmod); a particle is the surname's first word, the rest flat:name. The surname is the last
     word of a name from the pool."""
     title, lemma, feats = rng.choice(HONORIFICS)
-    surname = next(r for r in reversed(names and rng.choice(names).rows) if "-" not in r[0])[1]
+    surname = next(r for r in reversed(rng.choice(names).rows) if "-" not in r[0])[1]
     rows = [["1", title, lemma, "NOUN", "_", feats, "0", "nsubj", "_", "_"]]
     if rng.random() < 0.4:
         particle = rng.choice(PARTICLES)
@@ -720,9 +720,9 @@ def main(argv: list[str] | None = None) -> None:
     models = args.models.split(",")
     started = {lang: time.time() for lang in args.lang}
     composed, jobs = {}, []
+    frame_ratio = {lang: DEFAULT_FRAMES[lang] if args.frames is None else args.frames for lang in args.lang}
     for lang in args.lang:
-        frame_ratio = DEFAULT_FRAMES[lang] if args.frames is None else args.frames
-        composed[lang] = compose(lang, args.ud.resolve(), work / "ud", frame_ratio=frame_ratio)
+        composed[lang] = compose(lang, args.ud.resolve(), work / "ud", frame_ratio=frame_ratio[lang])
         log = work / f"{lang}.log"
         for model in models:
             prep = [sys.executable, "-m", *PREPARE[model][:1], TREEBANK[lang], *PREPARE[model][1:]]
@@ -764,8 +764,7 @@ def main(argv: list[str] | None = None) -> None:
                              for t, s, f in parts] for split, parts in SOURCES[lang].items()},
             "sentences": composed[lang],
             "quote_augmentation": {"ratio": QUOTE_AUGMENT_RATIO, "styles": QUOTE_STYLES[lang]},
-            "attribution_frames": {"ratio": DEFAULT_FRAMES[lang] if args.frames is None else args.frames,
-                                   "added_to_train": composed[lang].get("frames", 0)},
+            "attribution_frames": {"ratio": frame_ratio[lang], "added_to_train": composed[lang].get("frames", 0)},
             "training_command": f"python -m quotes.models.train --lang {lang} --ud ../shared/ud",
             "models": {**manifest.get("models", {}), **files},
             "total_bytes": sum((out / f["file"]).stat().st_size
